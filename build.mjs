@@ -1,0 +1,37 @@
+// build: bundle each scripts/<command>.ts into a self-contained dist/scripts/<command>.js (fast start,
+// and the same files run on the Prod host, which has node but no node_modules); make `just` the binary.
+import { build } from 'esbuild'
+import { readdirSync, existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs'
+import { join, dirname, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+
+const root = dirname(fileURLToPath(import.meta.url))
+const only = process.argv.slice(2)
+const entries = readdirSync(join(root, 'scripts'))
+  .filter((f) => f.endsWith('.ts') && (only.length === 0 || only.includes(f.replace(/\.ts$/, ''))))
+
+// One failing entry must not stop the others from building; the exit code still reports it.
+const results = await Promise.allSettled(entries.map((f) => build({
+  entryPoints: [join(root, 'scripts', f)],
+  outfile: join(root, 'dist/scripts', f.replace(/\.ts$/, '.js')),
+  bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error',
+  external: ['s3rver'],   // only the demo uses it, and only on a Dev machine with node_modules
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+})))
+const failed = results.filter((r) => r.status === 'rejected').length
+if (failed) console.error(`build: ${failed} of ${entries.length} scripts failed to build`)
+
+// The npm `just` launcher is a node process (~0.3 s) that turns `3.10` into `3.1`: point the bin at
+// the platform binary instead, so `npx just` and node_modules/.bin on PATH get the real thing.
+try {
+  const req = createRequire(import.meta.url)
+  const arch = process.arch === 'arm' ? 'armv7' : process.arch
+  const bin = req.resolve(`rust-just-${process.platform}-${arch}/bin/just`)
+  const link = join(root, 'node_modules/.bin/just')
+  if (existsSync(join(root, 'node_modules/.bin'))) {
+    if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) rmSync(link)
+    symlinkSync(relative(dirname(link), bin), link)
+  }
+} catch { /* no platform binary: the npm launcher stays */ }
+process.exitCode = failed ? 1 : 0

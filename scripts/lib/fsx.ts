@@ -1,0 +1,58 @@
+// fsx: file writes that never leave a half-written file under its final name.
+import { mkdirSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+
+/** A temp name beside `target`, unique to this process, recognisable for cleanup. */
+export const tmpName = (target: string) => join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
+
+/** Write `data` to a temp name beside `path`, then rename over it. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = tmpName(path)
+  try {
+    await writeFile(tmp, data)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    throw e
+  }
+}
+
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = tmpName(path)
+  try {
+    writeFileSync(tmp, data)
+    renameSync(tmp, path)
+  } catch (e) {
+    rmSync(tmp, { force: true })
+    throw e
+  }
+}
+
+/** Remove temp leftovers (`.<name>.tmp-*`) that an interrupted run left in `dir`. */
+export function sweepTemps(dir: string): void {
+  if (!existsSync(dir)) return
+  for (const f of readdirSync(dir)) if (/^\..*\.tmp-\d+-/.test(f)) rmSync(join(dir, f), { recursive: true, force: true })
+}
+
+/** Replace directory `target` by `fresh` with two renames; the old tree survives until the new one is in place. */
+export async function swapDir(fresh: string, target: string): Promise<void> {
+  const old = `${dirname(target)}/.${basename(target)}.old-${process.pid}`
+  const had = existsSync(target)
+  if (had) await rename(target, old)
+  await rename(fresh, target)
+  if (had) await rm(old, { recursive: true, force: true })
+}
+
+/** Undo a swap cut between its two renames: bring back `.<name>.old-*` if `target` is missing. */
+export function recoverSwap(target: string): void {
+  const dir = dirname(target)
+  if (!existsSync(dir)) return
+  const olds = readdirSync(dir).filter((f) => f.startsWith(`.${basename(target)}.old-`))
+  for (const o of olds) {
+    if (!existsSync(target)) renameSync(join(dir, o), target)
+    else rmSync(join(dir, o), { recursive: true, force: true })
+  }
+}
