@@ -1,7 +1,7 @@
 // build: bundle each scripts/<command>.ts into a self-contained dist/scripts/<command>.js (fast start,
 // and the same files run on the Prod host, which has node but no node_modules); make `just` the binary.
 import { build } from 'esbuild'
-import { readdirSync, existsSync, lstatSync, rmSync, symlinkSync } from 'node:fs'
+import { readdirSync, existsSync, lstatSync, rmSync, symlinkSync, mkdirSync, writeFileSync, renameSync } from 'node:fs'
 import { join, dirname, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -12,12 +12,21 @@ const entries = readdirSync(join(root, 'scripts'))
   .filter((f) => f.endsWith('.ts') && (only.length === 0 || only.includes(f.replace(/\.ts$/, ''))))
 
 // One failing entry must not stop the others from building; the exit code still reports it.
+// Each bundle is written to a temp name and renamed, so a running script never reads a half-written one.
+mkdirSync(join(root, 'dist/scripts'), { recursive: true })
 const results = await Promise.allSettled(entries.map((f) => build({
   entryPoints: [join(root, 'scripts', f)],
   outfile: join(root, 'dist/scripts', f.replace(/\.ts$/, '.js')),
   bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error',
   external: ['s3rver'],   // only the demo uses it, and only on a Dev machine with node_modules
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  write: false,
+}).then((r) => {
+  for (const o of r.outputFiles) {
+    const tmp = `${o.path}.tmp-${process.pid}`
+    writeFileSync(tmp, o.contents)
+    renameSync(tmp, o.path)
+  }
 })))
 const failed = results.filter((r) => r.status === 'rejected').length
 if (failed) console.error(`build: ${failed} of ${entries.length} scripts failed to build`)
