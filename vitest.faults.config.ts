@@ -1,0 +1,14 @@
+// The reliability suite (`npm run test:faults`): kill -9 at seeded random points, injected transient faults,
+// the bad-input matrix and the secrets check. Slower than `npm test`; CI runs both.
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['tests/faults/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+})
