@@ -46,10 +46,13 @@ export function splitReference(ref: string): ImageRef {
 
 /** REGISTRY_PROXY as a base URL: `host[:port]` means https; a full http(s) URL is kept. */
 export function proxyBase(value: string): string {
-  const v = value.trim().replace(/\/+$/, '')
-  const url = /^https?:\/\//i.test(v) ? v : `https://${v}`
-  try { new URL(url) } catch { throw new UserError(`REGISTRY_PROXY '${value}' is not host[:port] or an http(s) URL`) }
-  return url
+  const v = value.trim()
+  const bad = () => new UserError(`REGISTRY_PROXY '${value}' is not host[:port] or an http(s) URL`)
+  if (v.includes('://') && !/^https?:\/\//i.test(v)) throw bad()
+  let url: URL
+  try { url = new URL(/^https?:\/\//i.test(v) ? v : `https://${v}`) } catch { throw bad() }
+  if (!url.hostname || url.search || url.hash || url.username) throw bad()
+  return url.origin + url.pathname.replace(/\/+$/, '')
 }
 
 export interface Challenge { scheme: string; params: Record<string, string> }
@@ -79,7 +82,9 @@ export function tokenUrl(params: Record<string, string>, repository: string): st
 }
 
 /** Per-run state: tokens shared between images, hosts found unreachable (asked once, not once per image). */
-interface Session { env: Env; base: string; tokens: Map<string, Promise<string>>; down: Map<string, string> }
+interface Session { env: Env; base: string; tokens: Map<string, Promise<string>>; auth: Map<string, string>; down: Map<string, string> }
+const session = (env: Env): Session =>
+  ({ env, base: proxyBase(need(env, 'REGISTRY_PROXY')), tokens: new Map(), auth: new Map(), down: new Map() })
 
 function basicAuth(env: Env): string | undefined {
   if (!env.REGISTRY_USER) return undefined
@@ -87,8 +92,9 @@ function basicAuth(env: Env): string | undefined {
 }
 
 /** GET a bearer token for a challenge (anonymous, or with REGISTRY_USER/REGISTRY_PASSWORD). */
-async function bearerToken(s: Session, params: Record<string, string>, repository: string): Promise<string> {
+async function bearerToken(s: Session, params: Record<string, string>, repository: string, stale: boolean): Promise<string> {
   const url = tokenUrl(params, repository)
+  if (stale) s.tokens.delete(url)
   let p = s.tokens.get(url)
   if (!p) {
     p = (async () => {
@@ -105,22 +111,28 @@ async function bearerToken(s: Session, params: Record<string, string>, repositor
   return p
 }
 
-/** HEAD (or GET) the manifest, answering one auth challenge; returns the final response. */
+/**
+ * HEAD (or GET) the manifest, answering one auth challenge; the credentials that worked for a
+ * repository are sent up front next time (one request per image, not two).
+ */
 async function manifest(s: Session, ref: ImageRef, method: 'HEAD' | 'GET') {
   const url = `${s.base}/v2/${ref.repository}/manifests/${ref.reference}`
-  const headers: Record<string, string> = { accept: MANIFEST_ACCEPT.join(', ') }
-  const ask = () => httpGet(url, { env: s.env, method, headers, allow: [401, 403, 404] })
-  let res = await ask()
+  const known = s.auth.get(ref.repository)
+  const headers: Record<string, string> = { accept: MANIFEST_ACCEPT.join(', '), ...(known ? { authorization: known } : {}) }
+  // 3 attempts, not 5: a check should answer in seconds, and an unreachable host is cached per run.
+  const ask = () => httpGet(url, { env: s.env, method, headers, allow: [401, 403, 404], attempts: 3 })
+  const res = await ask()
   if (res.status !== 401) return res
   const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '')
   const bearer = challenges.find((c) => c.scheme.toLowerCase() === 'bearer')
   const basic = basicAuth(s.env)
-  if (bearer) headers.authorization = `Bearer ${await bearerToken(s, bearer.params, ref.repository)}`
+  if (bearer) headers.authorization = `Bearer ${await bearerToken(s, bearer.params, ref.repository, known !== undefined)}`
   else if (basic && challenges.some((c) => c.scheme.toLowerCase() === 'basic')) headers.authorization = basic
   else return res
   await res.body?.cancel().catch(() => {})
-  res = await ask()
-  return res
+  const again = await ask()
+  if (again.status !== 401 && again.status !== 403) s.auth.set(ref.repository, headers.authorization)
+  return again
 }
 
 const hostOf = (url: string) => new URL(url).host
@@ -128,7 +140,7 @@ const hostOf = (url: string) => new URL(url).host
 /** One line for a failure: HTTP reasons by status, network errors naming the host. */
 function reasonFor(err: unknown, s: Session): string {
   if (err instanceof HttpError) {
-    if (err.status === 401 || err.status === 403) return `unauthorized (${err.status})`
+    if (err.status === 401 || err.status === 403) return statusReason(err.status, s)
     return `HTTP ${err.status} from ${hostOf(err.url)}`
   }
   if (err instanceof UserError && err.message.startsWith('cannot reach ')) {
@@ -170,12 +182,12 @@ async function checkOne(image: string, s: Session): Promise<ImageCheck> {
 
 /** Check one image against REGISTRY_PROXY. */
 export async function checkImage(ref: string, env: Env): Promise<ImageCheck> {
-  return checkOne(ref, { env, base: proxyBase(need(env, 'REGISTRY_PROXY')), tokens: new Map(), down: new Map() })
+  return checkOne(ref, session(env))
 }
 
 /** Check images `concurrency` at a time, yielding each result as it comes (not in input order). */
 export async function* checkImages(refs: string[], env: Env, concurrency = 8): AsyncGenerator<ImageCheck> {
-  const s: Session = { env, base: proxyBase(need(env, 'REGISTRY_PROXY')), tokens: new Map(), down: new Map() }
+  const s = session(env)
   const done: ImageCheck[] = []
   let wake: (() => void) | undefined
   let next = 0
