@@ -1,6 +1,29 @@
-// run: not built yet (issue 5); says so plainly and exits non-zero.
-import { main, UserError } from './lib/cli.js'
+// run: start nextflow on this pipeline's staged code: run | stub (offline, docker) | preview | test (online).
+import { main, parseArgs, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import {
+  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow,
+} from './lib/nextflow.js'
+import { existsSync } from 'node:fs'
 
 await main('run', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
+  // the recipe passes the mode first; every later word goes to nextflow verbatim (parseArgs would reshape --flags)
+  const [mode, ...words] = process.argv.slice(2) as [Mode, ...string[]]
+  if (!MODES.includes(mode) || mode === 'smoke') throw new UserError(`unknown mode '${mode ?? ''}'; use run, stub, preview or test`)
+  const ctx = loadContext(parseArgs([]), { needPipeline: true })
+  const name = ctx.pipeline!
+
+  // 1. the staged code and the programs this mode needs
+  checkStaged(ctx.staged!, name)
+  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(words) })
+  checkTools(plan)
+  const jar = frameworkJar(plan.env)
+  if (isOffline(mode) && jar && !existsSync(jar)) {
+    console.error(`${mode}: warning: ${jar} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)`)
+  }
+
+  // 2. nextflow with the terminal attached; its exit code is ours
+  makeRunDirs(plan.env)
+  console.log(`${mode}: nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`)
+  return runNextflow(plan)
 })

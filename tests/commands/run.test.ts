@@ -1,0 +1,156 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
+import { serve, type TestServer } from '../helpers/http-server.js'
+import { tmpProject, type Project } from '../helpers/project.js'
+import { githubRoutes, packRelease } from '../helpers/release.js'
+
+let gh: TestServer
+let p: Project
+let fake: FakeTools
+let dir: string
+const sysPath = ['/usr/local/bin', '/usr/bin', '/bin']
+
+beforeAll(async () => {
+  gh = await serve(githubRoutes('basic', [{ rev: '1.0', archive: await packRelease('basic', 'basic', '1.0') }]))
+  p = tmpProject()
+  const r = await p.just(['stage', 'basic', '1.0'], { env: { GITHUB_URL: gh.url, GITHUB_API_URL: gh.url } })
+  if (r.code !== 0) throw new Error(r.stderr)
+  fake = fakeTools()
+  dir = join(p.root, 'pipelines/basic')
+})
+afterAll(async () => { p.cleanup(); fake.cleanup(); await gh.close() })
+
+/** run `just <args>` in the pipeline folder with the doubles first on PATH; return nextflow's call */
+async function justRun(args: string[], cwd = 'pipelines/basic', env: Record<string, string> = {}) {
+  const before = fake.calls().length
+  const r = await p.just(args, { cwd, env: { PATH: fake.path(sysPath), ...env } })
+  return { r, call: fake.calls()[before] }
+}
+
+const jarOf = (p: Project) => join(p.root, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')
+
+describe('just run | stub | test | preview', () => {
+  const offline = join('home/offline')
+  it.each([
+    ['run', 'true', ['-offline', '-profile', 'test,docker', '--outdir', 'results/run', '-resume']],
+    ['stub', 'true', ['-offline', '-profile', 'test,docker', '-stub', '--outdir', 'results/stub', '-resume']],
+    ['test', undefined, ['-profile', 'test,docker', '--outdir', 'results/test', '-resume']],
+    ['preview', undefined, ['-profile', 'test,docker', '-preview', '--outdir', 'results/preview']],
+  ])('just %s: NXF_OFFLINE=%s, nextflow run <code> %j', async (mode, nxfOffline, tail) => {
+    const { r, call } = await justRun([mode], 'pipelines/basic', { NXF_OFFLINE: 'false' })
+    expect(r.stderr).toBe(nxfOffline ? `${mode}: warning: ${jarOf(p)} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)\n` : '')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(new RegExp(`^${mode}: nextflow run `))
+    expect(call.argv).toEqual(['run', join(dir, 'basic'), ...tail.map((w) => w.startsWith('results/') ? join(dir, w) : w)])
+    expect(call.cwd).toBe(dir)
+    expect(call.env.NXF_OFFLINE).toBe(nxfOffline)
+    expect(call.env.NXF_HOME).toBe(join(p.root, offline, '.nextflow'))
+    expect(call.env.NXF_WORK).toBe(join(p.root, offline, 'work'))
+    expect(call.env.NXF_LOG_FILE).toBe(join(p.root, offline, 'logs/nextflow.log'))
+    expect(call.env.NXF_VER).toBe('24.10.6')
+    expect(existsSync(join(p.root, offline, 'logs'))).toBe(true)
+  })
+
+  it('passes extra words through unchanged, and ours give way to the same options', async () => {
+    const { r, call } = await justRun(['run', '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
+    expect(r.code).toBe(0)
+    expect(call.argv).toEqual(['run', join(dir, 'basic'), '-offline', '--outdir', join(dir, 'results/run'),
+      '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
+  })
+
+  it('works from inside the staged code and still runs nextflow in the pipeline folder', async () => {
+    const { r, call } = await justRun(['stub'], 'pipelines/basic/basic/conf')
+    expect(r.code).toBe(0)
+    expect(call.cwd).toBe(dir)
+    expect(call.argv).toContain('-stub')
+  })
+
+  it("returns nextflow's exit code", async () => {
+    const failing = fakeTools(['nextflow', 'java', 'docker'], { exitCode: 3 })
+    try {
+      const r = await p.just(['test'], { cwd: 'pipelines/basic', env: { PATH: failing.path(sysPath) } })
+      expect(r.code).toBe(3)
+      expect(r.stderr).toBe('')
+      expect(failing.calls()).toHaveLength(1)
+    } finally { failing.cleanup() }
+  })
+
+  it.each([
+    ['run', ['nextflow'], 'run: java, docker not found on PATH; Nextflow needs Java 17 or later on PATH; the test profile runs its tasks in Docker containers'],
+    ['stub', ['java', 'docker'], 'run: nextflow not found on PATH; install Nextflow (the launcher script) and put it on PATH'],
+    ['test', ['nextflow', 'java'], 'run: docker not found on PATH; the test profile runs its tasks in Docker containers'],
+    ['preview', ['nextflow'], 'run: java not found on PATH; Nextflow needs Java 17 or later on PATH'],
+  ] as const)('%s with only %j on PATH says what is missing in one line', async (mode, tools, line) => {
+    const only = fakeTools([...tools])
+    try {
+      const r = await p.script('run', [mode], { cwd: 'pipelines/basic', env: { PATH: only.bin } })
+      expect(r.code).toBe(1)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim()).toBe(line)
+      expect(only.calls()).toEqual([])
+    } finally { only.cleanup() }
+  })
+
+  it('preview needs no docker', async () => {
+    const only = fakeTools(['nextflow', 'java'])
+    try {
+      const r = await p.script('run', ['preview'], { cwd: 'pipelines/basic', env: { PATH: only.bin } })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(only.calls()[0].argv).toContain('-preview')
+    } finally { only.cleanup() }
+  })
+
+  it('says to stage or pull when the staged code is missing', async () => {
+    mkdirSync(join(p.root, 'pipelines/empty'))
+    writeFileSync(join(p.root, 'pipelines/empty/Pipeline-ENV'), 'export PIPELINE=empty\n')
+    symlinkSync('../pipeline.just', join(p.root, 'pipelines/empty/justfile'))
+    const { r, call } = await justRun(['run'], 'pipelines/empty')
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim()).toBe('run: no staged code in pipelines/empty/empty; run `just stage empty` (Dev) or `just down` (Prod)')
+    expect(call).toBeUndefined()
+  })
+
+  it('warns offline, in one line, when the launcher jar for NXF_VER is not under NXF_HOME', async () => {
+    const jar = jarOf(p)
+    const warned = await justRun(['run'])
+    expect(warned.r.code).toBe(0)
+    expect(warned.r.stderr.trim()).toBe(`run: warning: ${jar} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)`)
+    mkdirSync(join(jar, '..'), { recursive: true })
+    writeFileSync(jar, 'jar')
+    try {
+      expect((await justRun(['run'])).r.stderr).toBe('')
+      expect((await justRun(['test'])).r.stderr).toBe('')
+    } finally { rmSync(jar) }
+  })
+})
+
+describe('just smoke', () => {
+  it.each([
+    [['smoke', 'basic', '--max_cpus', '1']],
+    [['smoke', 'PIPELINE=basic', '--max_cpus', '1']],
+  ])('`just %j` runs an online -stub through the registry proxy', async (args) => {
+    const { r, call } = await justRun(args, '', { REGISTRY_PROXY: 'nexus.test:8082', NXF_OFFLINE: 'true' })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const config = join(p.root, '.cache/smoke/basic.config')
+    expect(call.argv).toEqual(['run', join(dir, 'basic'), '-profile', 'test,docker', '-stub', '-c', config,
+      '--outdir', join(dir, 'results/smoke'), '-resume', '--max_cpus', '1'])
+    expect(call.env.NXF_OFFLINE).toBeUndefined()
+    expect(call.cwd).toBe(dir)
+    expect(readFileSync(config, 'utf8')).toMatch(/^docker\.registry = 'nexus\.test:8082'$/m)
+    expect(r.stdout).toMatch(/docker\.registry = nexus\.test:8082/)
+  })
+
+  it.each([
+    [['smoke'], 'smoke: PIPELINE is not set; name one, e.g. PIPELINE=rnaseq'],
+    [['smoke', 'nosuch'], 'smoke: no staged code in pipelines/nosuch/nosuch; run `just stage nosuch` (Dev) or `just down` (Prod)'],
+  ])('`just %j` fails with one line', async (args, line) => {
+    const { r, call } = await justRun(args, '')
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim()).toBe(line)
+    expect(call).toBeUndefined()
+  })
+})

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, type Mode, type Tool } from '../../scripts/lib/nextflow.js'
+
+const dir = '/t/pipelines/rnaseq'
+const staged = `${dir}/rnaseq`
+const env = { NXF_HOME: '/h/.nextflow', NXF_WORK: '/h/work', NXF_OFFLINE: 'false', PATH: '/usr/bin' }
+const plan = (mode: Mode, extra: string[] = [], smokeConfig?: string) => planRun(mode, { dir, staged, env, extra, smokeConfig })
+
+describe('planRun', () => {
+  it.each<[Mode, string]>([
+    ['run', `run ${staged} -offline -profile test,docker --outdir ${dir}/results/run -resume`],
+    ['stub', `run ${staged} -offline -profile test,docker -stub --outdir ${dir}/results/stub -resume`],
+    ['test', `run ${staged} -profile test,docker --outdir ${dir}/results/test -resume`],
+    ['preview', `run ${staged} -profile test,docker -preview --outdir ${dir}/results/preview`],
+    ['smoke', `run ${staged} -profile test,docker -stub -c /c/smoke.config --outdir ${dir}/results/smoke -resume`],
+  ])('%s: nextflow %s', (mode, line) => {
+    expect(plan(mode, [], '/c/smoke.config').args.join(' ')).toBe(line)
+  })
+
+  it.each<[Mode, string | undefined]>([
+    ['run', 'true'], ['stub', 'true'], ['test', undefined], ['preview', undefined], ['smoke', undefined],
+  ])('%s sets NXF_OFFLINE=%s and keeps the other NXF_* vars', (mode, offline) => {
+    const p = plan(mode)
+    expect(p.env.NXF_OFFLINE).toBe(offline)
+    expect('NXF_OFFLINE' in p.env).toBe(offline !== undefined)
+    expect(p.env.NXF_HOME).toBe('/h/.nextflow')
+    expect(p.env.NXF_WORK).toBe('/h/work')
+    expect(p.cwd).toBe(dir)
+  })
+
+  it.each<[Mode, Tool[]]>([
+    ['run', ['nextflow', 'java', 'docker']], ['stub', ['nextflow', 'java', 'docker']], ['test', ['nextflow', 'java', 'docker']],
+    ['smoke', ['nextflow', 'java', 'docker']], ['preview', ['nextflow', 'java']],
+  ])('%s needs %j', (mode, needs) => expect(plan(mode).needs).toEqual(needs))
+
+  it.each<[string[], string]>([
+    [['--max_cpus', '2'], `-profile test,docker --outdir ${dir}/results/run -resume --max_cpus 2`],
+    [['-profile', 'test,docker,arm'], `--outdir ${dir}/results/run -resume -profile test,docker,arm`],
+    [['--outdir', '/elsewhere'], `-profile test,docker -resume --outdir /elsewhere`],
+    [['--outdir=/x'], `-profile test,docker -resume --outdir=/x`],
+    [['-resume', 'abc-123'], `-profile test,docker --outdir ${dir}/results/run -resume abc-123`],
+    [['--input', 'a b.csv', '-with-report'], `-profile test,docker --outdir ${dir}/results/run -resume --input a b.csv -with-report`],
+  ])('extra words %j pass through last; ours give way', (extra, tail) => {
+    const args = plan('run', extra).args
+    expect(args.slice(0, 3)).toEqual(['run', staged, '-offline'])
+    expect(args.slice(3).join(' ')).toBe(tail)
+  })
+
+  it('does not mutate the context env', () => {
+    plan('run')
+    expect(env.NXF_OFFLINE).toBe('false')
+  })
+})
+
+describe('passThrough', () => {
+  it.each([
+    [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x', '--']], [['--max_cpus', '2'], ['--max_cpus', '2']],
+  ])('%j → %j', (words, out) => expect(passThrough(words)).toEqual(out))
+})
+
+describe('missingTools', () => {
+  const onDisk = new Set(['/a/nextflow', '/b/java', '/b/docker'])
+  it.each<[string | undefined, Tool[]]>([
+    ['/a:/b', []],
+    ['/b', ['nextflow']],
+    ['/a', ['java', 'docker']],
+    ['', ['nextflow', 'java', 'docker']],
+    [undefined, ['nextflow', 'java', 'docker']],
+    ['/c::/a', ['java', 'docker']],
+  ])('PATH=%s lacks %j', (path, missing) => {
+    expect(missingTools(['nextflow', 'java', 'docker'], path, (p) => onDisk.has(p))).toEqual(missing)
+  })
+
+  it.each<[Tool[], RegExp]>([
+    [['nextflow'], /^nextflow not found on PATH; install Nextflow/],
+    [['java'], /^java not found on PATH; Nextflow needs Java 17/],
+    [['docker'], /^docker not found on PATH; the test profile runs its tasks in Docker/],
+    [['java', 'docker'], /^java, docker not found on PATH; .*Java.*; .*Docker/],
+  ])('%j → one line %s', (missing, msg) => {
+    expect(missingMessage(missing)).toMatch(msg)
+    expect(missingMessage(missing)).not.toContain('\n')
+  })
+})
+
+describe('smokeConfigText / frameworkJar', () => {
+  it.each([
+    ['nexus.example.org', "docker.registry = 'nexus.example.org'"],
+    ["evil'reg", "docker.registry = 'evilreg'"],
+  ])('%s → %s', (reg, line) => expect(smokeConfigText(reg)).toContain(line))
+
+  it.each([
+    [{ NXF_HOME: '/h', NXF_VER: '24.10.6' }, '/h/framework/24.10.6/nextflow-24.10.6-one.jar'],
+    [{ NXF_HOME: '/h' }, undefined],
+    [{ NXF_VER: '24.10.6' }, undefined],
+  ])('%j → %s', (e, jar) => expect(frameworkJar(e)).toBe(jar))
+})
