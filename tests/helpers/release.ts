@@ -1,5 +1,5 @@
 // release: pack a fixture pipeline as GitHub packs a release (`<name>-<rev>/` top folder, tar.gz), and serve it.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tar from 'tar'
@@ -37,4 +37,16 @@ export function githubRoutes(name: string, releases: { rev: string; archive: Buf
     routes.push({ path: `/codeload/nf-core/${name}/tar.gz/refs/tags/${r.rev}`, body: r.archive, headers: { 'content-type': 'application/x-gzip' } })
   }
   return routes
+}
+
+/** The basic fixture plus `files` generated module files (tagged), big enough for a kill to land mid-way. */
+export function bigFixture(tag: string, files = 1000): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nfo-big-'))
+  cpSync(join(fixtures, 'pipelines/basic'), dir, { recursive: true })
+  for (let i = 0; i < files; i++) {
+    const d = join(dir, 'modules/nf-core', `m${i % 150}`)
+    mkdirSync(d, { recursive: true })
+    writeFileSync(join(d, `f${i}.nf`), `// ${tag} ${i}\n`.repeat(40))
+  }
+  return dir
 }
