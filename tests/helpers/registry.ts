@@ -12,6 +12,10 @@ import { closedPort, serve, type TestServer } from './http-server.js'
 const run = promisify(execFile)
 export const REGISTRY_BIN = '/usr/bin/docker-registry'
 
+// A test worker that dies mid-file must not leave registries listening.
+const children = new Set<ChildProcess>()
+process.once('exit', () => { for (const c of children) c.kill('SIGKILL') })
+
 export interface TokenAuth { realm: string; service: string; issuer: string; certPath: string }
 
 export interface TestRegistry {
@@ -35,6 +39,13 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
 
 /** Start docker-registry on a free port; `storage` may be shared with another instance (read side). */
 export async function startRegistry(opts: { storage?: string; auth?: TokenAuth } = {}): Promise<TestRegistry> {
+  // The free port can be taken between probe and bind: try a few.
+  for (let attempt = 1; ; attempt++) {
+    try { return await startOnce(opts) } catch (e) { if (attempt >= 3) throw e }
+  }
+}
+
+async function startOnce(opts: { storage?: string; auth?: TokenAuth }): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'nfo-registry-'))
   const storage = opts.storage ?? join(dir, 'data')
   const port = await closedPort()
@@ -53,6 +64,8 @@ http:
   addr: 127.0.0.1:${port}
 ${auth}`)
   const child = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   let err = ''
   child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
   const url = `http://127.0.0.1:${port}`
@@ -139,10 +152,19 @@ export function ociIndex(layout: string, tag: string): string {
   return index.digest
 }
 
-/** skopeo copy a tag of the layout to `<registry host>/<repo>`, digests preserved (multi-arch with --all). */
-export async function push(layout: string, tag: string, dest: string, creds?: string): Promise<void> {
-  await run('skopeo', ['copy', '--quiet', '--all', '--preserve-digests', '--dest-tls-verify=false',
-    ...(creds ? ['--dest-creds', creds] : []), `oci:${layout}:${tag}`, `docker://${dest}`])
+/**
+ * skopeo copy a tag of the layout to `<registry host>/<repo>:<tag>`, digests preserved (multi-arch with
+ * --all); `v2s2` converts to a Docker schema 2 manifest instead (new digest: see `rawDigest`).
+ */
+export async function push(layout: string, tag: string, dest: string, format?: 'v2s2'): Promise<void> {
+  await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false',
+    ...(format ? ['--format', format] : ['--all', '--preserve-digests']), `oci:${layout}:${tag}`, `docker://${dest}`])
+}
+
+/** The digest of a manifest as the registry stores it (sha256 of `skopeo inspect --raw`). */
+export async function rawDigest(ref: string): Promise<string> {
+  const { stdout } = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`], { encoding: 'buffer' })
+  return `sha256:${sha256(stdout)}`
 }
 
 export interface TokenServer extends TokenAuth { server: TestServer; stop(): Promise<void> }

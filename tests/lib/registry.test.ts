@@ -7,7 +7,7 @@ import {
   checkImage, checkImages, MANIFEST_ACCEPT, NOT_QUAY, parseChallenges, proxyBase, splitReference, tokenUrl, type ImageCheck,
 } from '../../scripts/lib/registry.js'
 import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
-import { ociImage, ociIndex, push, startRegistry, startTokenServer, type TestRegistry, type TokenServer } from '../helpers/registry.js'
+import { ociImage, ociIndex, push, rawDigest, startRegistry, startTokenServer, type TestRegistry, type TokenServer } from '../helpers/registry.js'
 
 const base = { NF_OFFLINE_RETRY_MS: '20' }
 
@@ -85,11 +85,19 @@ describe('against a real registry (docker-registry + skopeo)', () => {
 
   beforeAll(async () => {
     layout = mkdtempSync(join(tmpdir(), 'nfo-oci-'))
-    ;[open, tokens] = await Promise.all([startRegistry(), startTokenServer((auth) => auth === undefined || auth === 'Basic ' + Buffer.from('alice:s3cret-pw').toString('base64'))])
+    // Assigned one by one so that afterAll stops whatever did start.
+    await Promise.all([
+      startRegistry().then((r) => { open = r }),
+      startTokenServer((auth) => auth === undefined || auth === 'Basic ' + Buffer.from('alice:s3cret-pw').toString('base64')).then((t) => { tokens = t }),
+    ])
     pushed['1.0'] = ociImage(layout, '1.0')
     pushed['2.0'] = ociImage(layout, '2.0')
     pushed.multi = ociIndex(layout, 'multi')
-    await Promise.all(Object.keys(pushed).map((tag) => push(layout, tag, `${open.host}/biocontainers/x:${tag}`)))
+    await Promise.all([
+      ...Object.keys(pushed).map((tag) => push(layout, tag, `${open.host}/biocontainers/x:${tag}`)),
+      push(layout, '1.0', `${open.host}/biocontainers/docker-v2:1.0`, 'v2s2'),
+    ])
+    pushed.v2s2 = await rawDigest(`${open.host}/biocontainers/docker-v2:1.0`)
     // Same storage, token auth: what quay.io and a Nexus proxy of it answer.
     guarded = await startRegistry({ storage: open.storage, auth: tokens })
   })
@@ -106,6 +114,11 @@ describe('against a real registry (docker-registry + skopeo)', () => {
 
   it('resolves a multi-arch tag to the digest of its index', async () => {
     expect(await checkImage('quay.io/biocontainers/x:multi', envOf(open))).toMatchObject({ ok: true, digest: pushed.multi })
+  })
+
+  it('resolves a Docker schema 2 manifest to its own digest (not a schema 1 conversion)', async () => {
+    expect(pushed.v2s2).not.toBe(pushed['1.0'])
+    expect(await checkImage('quay.io/biocontainers/docker-v2:1.0', envOf(open))).toMatchObject({ ok: true, digest: pushed.v2s2 })
   })
 
   it('resolves a digest reference', async () => {
