@@ -1,6 +1,31 @@
-// down: not built yet (issue 5); says so plainly and exits non-zero.
+// down: pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code.
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { need } from './lib/env.js'
+import { cacheDir } from './lib/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
+import { formatSummary, pipelineExcludes, syncDown } from './lib/s3-sync.js'
+import { linkStaged } from './lib/staged-links.js'
 
-await main('down', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
-})
+await main('down', async (args) => {
+  const ctx = loadContext(args, { needPipeline: true })
+  const name = ctx.pipeline!
+  const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
+  const src = s3Uri(root.bucket, joinKey(root.key, name))
+  const dryRun = !!args.flags['dry-run']
+
+  // data/ stays on S3 (Prod reads it there); local links are ours and are never overwritten
+  const summary = await syncDown(makeS3Client(ctx.env), src, ctx.dir!, {
+    delete: !!args.flags.delete,
+    dryRun,
+    exclude: pipelineExcludes(name),
+    label: `down ${name}`,
+    cacheDir: cacheDir(ctx.root, ctx.env),
+  })
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+
+  // up sent the links' targets as files: make conf/test.config, ENV, justfile, inputs3.csv links again
+  const linked = dryRun ? [] : linkStaged(ctx.dir!, name)
+  console.log(formatSummary(`down ${name} ← ${src}`, summary))
+  if (linked.length) console.log(`linked: ${linked.join(', ')}`)
+}, ['delete', 'dry-run'])

@@ -1,6 +1,26 @@
-// up: not built yet (issue 5); says so plainly and exits non-zero.
+// up: push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror).
+import { existsSync } from 'node:fs'
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { need } from './lib/env.js'
+import { cacheDir } from './lib/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
+import { formatSummary, pipelineExcludes, syncUp } from './lib/s3-sync.js'
 
-await main('up', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
-})
+await main('up', async (args) => {
+  const ctx = loadContext(args, { needPipeline: true })
+  const name = ctx.pipeline!
+  const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
+  const dest = s3Uri(root.bucket, joinKey(root.key, name))
+  if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+
+  // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
+  const summary = await syncUp(makeS3Client(ctx.env), ctx.dir!, dest, {
+    delete: !!args.flags.delete,
+    dryRun: !!args.flags['dry-run'],
+    exclude: pipelineExcludes(name),
+    label: `up ${name}`,
+    cacheDir: cacheDir(ctx.root, ctx.env),
+  })
+  console.log(formatSummary(`up ${name} → ${dest}`, summary))
+}, ['delete', 'dry-run'])

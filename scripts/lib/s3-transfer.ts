@@ -1,0 +1,78 @@
+// s3-transfer: move one file to or from S3, atomically on both sides, keeping its mtime in object metadata.
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand,
+  PutObjectCommand, UploadPartCommand, type S3Client,
+} from '@aws-sdk/client-s3'
+import { createWriteStream } from 'node:fs'
+import { mkdir, open, readFile, rename, rm, utimes } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { tmpName } from './fsx.js'
+import { mapPool } from './pool.js'
+import { MTIME_KEY, metaMtime } from './s3-listing.js'
+
+/** Files from this size up go as multipart uploads (as `aws s3` does: 8 MiB). */
+export const MULTIPART_THRESHOLD = 8 * 1024 * 1024
+const MAX_PARTS = 10_000
+
+/** The part size for a file of `size` bytes: 8 MiB, or more to stay within S3's 10,000 parts. */
+export const partSize = (size: number) => Math.max(MULTIPART_THRESHOLD, Math.ceil(size / MAX_PARTS / (1024 * 1024)) * 1024 * 1024)
+
+/**
+ * Upload `abs` to `key` with its mtime (ms) in `x-amz-meta-mtime`; returns the new ETag. A PUT or a
+ * completed multipart upload appears whole or not at all; a failed multipart upload is aborted.
+ */
+export async function putFile(client: S3Client, bucket: string, key: string, abs: string, size: number, mtime: number, onBytes: (n: number) => void): Promise<string | undefined> {
+  const Metadata = { [MTIME_KEY]: String(mtime) }
+  if (size < MULTIPART_THRESHOLD) {
+    const Body = await readFile(abs)
+    const r = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body, ContentLength: Body.length, Metadata }))
+    onBytes(Body.length)
+    return r.ETag
+  }
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata }))
+  const part = partSize(size)
+  const fh = await open(abs, 'r')
+  try {
+    const numbers = Array.from({ length: Math.ceil(size / part) }, (_, i) => i + 1)
+    const parts = await mapPool(numbers, 4, async (PartNumber) => {
+      const buf = Buffer.alloc(Math.min(part, size - (PartNumber - 1) * part))
+      const { bytesRead } = await fh.read(buf, 0, buf.length, (PartNumber - 1) * part)
+      if (bytesRead !== buf.length) throw new Error(`${abs} changed size while uploading; re-run`)
+      const r = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: buf, ContentLength: buf.length }))
+      onBytes(buf.length)
+      return { PartNumber, ETag: r.ETag }
+    })
+    const r = await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }))
+    return r.ETag
+  } catch (e) {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined)
+    throw e
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * Download `key` to `abs` through a temp name beside it, set its mtime (the object's metadata, else
+ * `fallbackMtime`: its LastModified) before the rename; returns the ETag and the metadata mtime.
+ */
+export async function getFile(client: S3Client, bucket: string, key: string, abs: string, fallbackMtime: number, onBytes: (n: number) => void): Promise<{ etag?: string; mtime: number | null }> {
+  const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+  const mtime = metaMtime(r.Metadata)
+  await mkdir(dirname(abs), { recursive: true })
+  const tmp = tmpName(abs)
+  try {
+    const body = r.Body as Readable
+    body.on('data', (c: Buffer) => onBytes(c.length))
+    await pipeline(body, createWriteStream(tmp))
+    const t = (mtime ?? fallbackMtime) / 1000
+    await utimes(tmp, t, t)
+    await rename(tmp, abs)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    throw e
+  }
+  return { etag: r.ETag, mtime }
+}
