@@ -146,7 +146,9 @@ function reasonFor(err: unknown, s: Session): string {
   if (err instanceof UserError && err.message.startsWith('cannot reach ')) {
     const cause = (err.cause as { cause?: NodeJS.ErrnoException } | undefined)?.cause
     const origin = /^cannot reach (\S+)/.exec(err.message)![1]
-    const reason = `cannot reach ${hostOf(origin)}${cause?.code ? ` (${cause.code})` : ''}`
+    // A private CA in front of Nexus is the usual TLS failure; Node reads extra CAs from this variable.
+    const tls = /CERT|SSL|TLS/.test(cause?.code ?? '') ? '; add the proxy\'s CA with NODE_EXTRA_CA_CERTS=<ca.pem>' : ''
+    const reason = `cannot reach ${hostOf(origin)}${cause?.code ? ` (${cause.code})` : ''}${tls}`
     s.down.set(hostOf(origin), reason)
     return reason
   }
@@ -171,7 +173,10 @@ async function checkOne(image: string, s: Session): Promise<ImageCheck> {
     let digest = res.headers.get('docker-content-digest') ?? undefined
     if (!digest) {
       res = await manifest(s, ref, 'GET')
-      if (!res.ok) return { image, ok: false, reason: statusReason(res.status, s) }
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => {})
+        return { image, ok: false, reason: statusReason(res.status, s) }
+      }
       digest = 'sha256:' + createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')
     }
     return { image, ok: true, digest }

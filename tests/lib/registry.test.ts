@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -243,6 +246,23 @@ describe('without a real registry', () => {
     expect(Date.now() - t0).toBeLessThan(2000)
     expect(new Set(got.map((r) => r.reason))).toEqual(new Set([`cannot reach 127.0.0.1:${port} (ECONNREFUSED)`]))
     expect(got).toHaveLength(20)
+  })
+
+  it('names NODE_EXTRA_CA_CERTS when the proxy\'s certificate is not trusted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfo-tls-'))
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+    const server = createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end())
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const { port } = server.address() as AddressInfo
+      const r = await checkImage('quay.io/biocontainers/x:1', { ...base, REGISTRY_PROXY: `127.0.0.1:${port}` })
+      expect(r.reason).toMatch(new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port} \\([A-Z_]+\\); add the proxy's CA with NODE_EXTRA_CA_CERTS`))
+    } finally {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('needs REGISTRY_PROXY', async () => {
