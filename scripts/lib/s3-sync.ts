@@ -63,14 +63,15 @@ export function needsHead(local: LocalTree, remote: RemoteTree): string[] {
 
 /**
  * PURE: from the two listings, what to transfer, skip and (with `delete`) remove on the receiving side.
- * Down never overwrites a local link (the receiver's own, e.g. made by linkStaged).
+ * A local link (listed when not followed) is never sent, nor overwritten by down: it is the receiver's
+ * own (e.g. made by linkStaged).
  */
 export function planSync(dir: Direction, local: LocalTree, remote: RemoteTree, opts: { delete?: boolean } = {}): SyncPlan {
   const plan: SyncPlan = { transfer: [], skip: [], delete: [], bytes: 0 }
   const [src, dst] = dir === 'up' ? [local, remote] : [remote, local]
   for (const [rel, s] of src) {
     const l = local.get(rel), r = remote.get(rel)
-    if (l && r && (l.link || sameVersion(dir, l, r))) plan.skip.push(rel)
+    if (l?.link || (l && r && sameVersion(dir, l, r))) plan.skip.push(rel)
     else { plan.transfer.push(rel); plan.bytes += s.size }
   }
   if (opts.delete) for (const rel of dst.keys()) if (!src.has(rel)) plan.delete.push(rel)
