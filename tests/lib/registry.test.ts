@@ -193,6 +193,12 @@ describe('without a real registry', () => {
         },
       },
       {
+        path: /^\/v2\/biocontainers\/(fast|slow)\/manifests\//,
+        handler: (_req, res, url) => {
+          setTimeout(() => res.writeHead(200, { 'docker-content-digest': 'sha256:' + 'd'.repeat(64) }).end(), url.pathname.includes('slow') ? 300 : 0)
+        },
+      },
+      {
         path: /^\/v2\/biocontainers\/z\/manifests\//,
         handler: (req, res) => {
           const want = 'Basic ' + Buffer.from('bob:pw-42').toString('base64')
@@ -221,6 +227,21 @@ describe('without a real registry', () => {
     expect(got.map((r) => r.ok)).toEqual([true, true])
     expect(fake.log.filter((l) => l.includes('/y/manifests/2'))).toEqual(['HEAD /v2/biocontainers/y/manifests/2', 'GET /v2/biocontainers/y/manifests/2'])
     expect(fake.log.filter((l) => l.startsWith('GET /token'))).toHaveLength(1)
+  })
+
+  it('yields results as they come, not in input order', async () => {
+    const got = await collect(checkImages(['quay.io/biocontainers/slow:1', 'quay.io/biocontainers/fast:1'], { ...base, REGISTRY_PROXY: fake.url }))
+    expect(got.map((r) => [r.image, r.ok])).toEqual([['quay.io/biocontainers/fast:1', true], ['quay.io/biocontainers/slow:1', true]])
+  })
+
+  it('starts no new request once the caller stops reading', async () => {
+    fake.log.length = 0
+    for await (const r of checkImages(Array.from({ length: 6 }, (_, i) => `quay.io/biocontainers/fast:${i}`), { ...base, REGISTRY_PROXY: fake.url }, 2)) {
+      expect(r.ok).toBe(true)
+      break
+    }
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fake.log.length).toBeLessThanOrEqual(3)
   })
 
   it('answers a Basic challenge with REGISTRY_USER/REGISTRY_PASSWORD, and says how to log in without them', async () => {
