@@ -1,6 +1,6 @@
 // registry: a real Docker registry (CNCF distribution, Debian's docker-registry) on 127.0.0.1, fed by skopeo
 // from OCI image layouts built here, plus a token server for the bearer-challenge path.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, createPrivateKey, sign } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,6 +39,11 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
 
 /** Start docker-registry on a free port; `storage` may be shared with another instance (read side). */
 export async function startRegistry(opts: { storage?: string; auth?: TokenAuth } = {}): Promise<TestRegistry> {
+  for (const bin of [REGISTRY_BIN, 'skopeo']) {
+    if (spawnSync(bin, ['--version'], { stdio: 'ignore' }).error) {
+      throw new Error(`${bin} not found: the registry tests need Debian's docker-registry and skopeo (apt-get install docker-registry skopeo; .ci/run does it)`)
+    }
+  }
   // The free port can be taken between probe and bind: try a few.
   for (let attempt = 1; ; attempt++) {
     try { return await startOnce(opts) } catch (e) { if (attempt >= 3) throw e }
