@@ -1,0 +1,127 @@
+// test-profile: from an evaluated `-profile test` config, what to mirror: the samplesheet, remote file params,
+// the genome entry's files, and which directory-prefix params to redirect (never copied).
+import { isAbsolute, resolve } from 'node:path'
+import { isOtherRemote, isRemote } from './data-keys.js'
+
+/** The part of nf-config's LoadedConfig this module reads (kept structural: pure, testable with tables). */
+export interface ConfigView {
+  params: Record<string, unknown>
+  paramsAt: Record<string, string>
+}
+
+export type InputPlan =
+  | { kind: 'sheet'; source: string; remote: boolean; at: string }
+  | { kind: 'list'; urls: string[]; at: string }
+
+export interface FileParam {
+  param: string
+  urls: string[]
+  /** a list value (`[a, b]`) rather than one URL */
+  list: boolean
+  at: string
+  /** set by the test profile (a failure is fatal) rather than a pipeline default (a failure is a warning) */
+  fromTest: boolean
+  /** small text that may itself list URLs (bbsplit_fasta_list): read, its URLs mirrored and rewritten */
+  listing: boolean
+}
+
+export interface ProfilePlan {
+  input?: InputPlan
+  files: FileParam[]
+  genome?: { name: string; files: { attr: string; url: string }[] }
+  /** directory prefixes redirected into the mirror so values built from them resolve there */
+  prefixes: { param: string; url: string }[]
+  /** values seen and deliberately not mirrored, with why */
+  skipped: { what: string; value: string; why: string }[]
+  /** values that matter but could not be evaluated statically: 'param (file:line): source' */
+  unresolved: string[]
+}
+
+/** Params that hold directory prefixes or non-data URLs: never copied recursively. */
+const PREFIX = /^(outdir|tracedir|igenomes_base|modules_testdata_base_path|pipelines_testdata_base_path|test_data_base|custom_config_base|custom_config_version)$|^config_profile_|(_base|_base_path|_cache|_cache_dir|_dir|_outdir|_url)$/
+/** Prefixes redirected into the mirror (their files are mirrored through the params built from them). */
+const REDIRECT = new Set(['igenomes_base', 'modules_testdata_base_path', 'pipelines_testdata_base_path', 'test_data_base'])
+/** Params known to name a file that lists further URLs. */
+const KNOWN_LISTS = new Set(['bbsplit_fasta_list'])
+const TEXTY = /\.(csv|tsv|txt|list|ya?ml|json)$/i
+
+const unresolvedText = (v: unknown): string | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { unresolved?: unknown }).unresolved === 'string'
+    ? `${(v as { unresolved: string }).unresolved} (${(v as { at?: string }).at ?? '?'})` : undefined
+
+const looksRemoteDir = (v: string) => /^(https?|s3):\/\//i.test(v) && !isRemote(v)
+const fromTestConfig = (at: string | undefined) => !!at && /(^|\/)conf\/test\.config(\.orig)?:/.test(at)
+
+/** What the test profile needs mirrored, given its evaluated params and the staged code's directory. */
+export function planProfile(cfg: ConfigView, projectDir: string): ProfilePlan {
+  const plan: ProfilePlan = { files: [], prefixes: [], skipped: [], unresolved: [] }
+  const p = cfg.params
+  const at = (k: string) => cfg.paramsAt[k] ?? 'nextflow.config'
+
+  // input: a samplesheet (remote or in the pipeline), or a list of files
+  const input = p.input
+  const bad = unresolvedText(input)
+  if (bad) plan.unresolved.push(`input: ${bad}`)
+  else if (typeof input === 'string' && input.trim()) {
+    const v = input.trim()
+    if (isRemote(v)) plan.input = { kind: 'sheet', source: v, remote: true, at: at('input') }
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) plan.skipped.push({ what: 'input', value: v, why: 'scheme not mirrored' })
+    else plan.input = { kind: 'sheet', source: isAbsolute(v) ? v : resolve(projectDir, v), remote: false, at: at('input') }
+  } else if (Array.isArray(input)) {
+    const urls = input.filter((u): u is string => typeof u === 'string').map((u) => u.trim())
+    plan.input = { kind: 'list', urls: urls.filter((u) => isRemote(u)), at: at('input') }
+    for (const u of urls.filter((u) => !isRemote(u))) plan.skipped.push({ what: 'input', value: u, why: 'not an https/s3 file' })
+  }
+
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'input' || k === 'genomes') continue
+    const u = unresolvedText(v)
+    if (u) { if (fromTestConfig(at(k))) plan.unresolved.push(`${k}: ${u}`); continue }
+    if (PREFIX.test(k)) {
+      if (REDIRECT.has(k) && typeof v === 'string' && /^(https?|s3):\/\/[^/]+/i.test(v.trim())) plan.prefixes.push({ param: k, url: v.trim() })
+      continue
+    }
+    const values = typeof v === 'string' ? [v.trim()] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]).map((x) => x.trim()) : []
+    const remote = values.filter((x) => isRemote(x))
+    for (const x of values) {
+      if (isOtherRemote(x)) plan.skipped.push({ what: k, value: x, why: 'scheme not mirrored' })
+      else if (looksRemoteDir(x)) plan.skipped.push({ what: k, value: x, why: 'a directory, not a file' })
+    }
+    if (remote.length) {
+      plan.files.push({
+        param: k, urls: remote, list: Array.isArray(v), at: at(k), fromTest: fromTestConfig(at(k)),
+        listing: KNOWN_LISTS.has(k) || remote.some((x) => TEXTY.test(x.split(/[?#]/)[0])),
+      })
+    }
+  }
+
+  // a genome by name: each file of its entry (evaluated with the test profile's igenomes_base)
+  const genome = p.genome
+  if (typeof genome === 'string' && genome && p.igenomes_ignore !== true) {
+    const entry = (p.genomes as Record<string, unknown> | undefined)?.[genome]
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      plan.unresolved.push(`genome: '${genome}' is not an entry of params.genomes (${at('genome')})`)
+    } else {
+      const files: { attr: string; url: string }[] = []
+      for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
+        const u = unresolvedText(v)
+        if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
+        else if (isRemote(v)) files.push({ attr, url: v.trim() })
+        else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory, not a file' })
+        else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
+      }
+      plan.genome = { name: genome, files }
+    }
+  }
+  return plan
+}
+
+/** Every distinct URL the plan mirrors directly (the samplesheet's and listings' own URLs come later). */
+export function planUrls(plan: ProfilePlan): string[] {
+  const all = [
+    ...(plan.input?.kind === 'list' ? plan.input.urls : []),
+    ...plan.files.flatMap((f) => f.urls),
+    ...(plan.genome?.files.map((f) => f.url) ?? []),
+  ]
+  return [...new Set(all)]
+}
