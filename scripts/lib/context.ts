@@ -42,7 +42,7 @@ export function loadContext(args: Args, opts: ContextOptions = {}): Context {
   if (name) checkPipelineName(name)
   const dir = name ? (folder && basename(folder) === name ? folder : pipelineDir(root, name)) : undefined
   const env = loadEnvFiles([
-    { path: join(root, 'env', 'System-ENV') },
+    { path: join(root, 'env', 'System-ENV'), required: true, label: 'env/System-ENV' },
     ...(dir ? [{ path: join(dir, 'Pipeline-ENV') }] : []),
   ], processEnv)
   if (name) env.PIPELINE = name

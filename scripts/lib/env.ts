@@ -72,14 +72,16 @@ export function protectedNames(processEnv: Env): Set<string> {
 }
 
 /** Load env files in order over the process environment; missing files are skipped unless `required`. */
-export function loadEnvFiles(files: { path: string; required?: boolean }[], processEnv: Env = process.env): Env {
+export function loadEnvFiles(files: { path: string; required?: boolean; label?: string }[], processEnv: Env = process.env): Env {
   const vars: Env = { ...processEnv }
   const keep = protectedNames(processEnv)
   for (const f of files) {
     let text: string
     try { text = readFileSync(f.path, 'utf8') } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !f.required) continue
-      throw new UserError(`cannot read ${f.path}: ${(e as NodeJS.ErrnoException).code ?? e}`)
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' && !f.required) continue
+      throw new UserError(code === 'ENOENT' ? `${f.path} is missing; restore it (git checkout ${f.label ?? f.path})`
+        : `cannot read ${f.path}: ${code ?? e}`)
     }
     applyEnvText(text, vars, keep, f.path)
   }

@@ -84,6 +84,6 @@ describe('env files agree with bash and just', () => {
 
   it('skips a missing optional file and names a missing required one', () => {
     expect(loadEnvFiles([{ path: join(dir, 'nope') }], {}).PATH).toBeUndefined()
-    expect(() => loadEnvFiles([{ path: join(dir, 'nope'), required: true }], {})).toThrow(/cannot read .*nope/)
+    expect(() => loadEnvFiles([{ path: join(dir, 'nope'), required: true }], {})).toThrow(/nope is missing; restore it/)
   })
 })
