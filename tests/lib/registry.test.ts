@@ -198,6 +198,7 @@ describe('without a real registry', () => {
           setTimeout(() => res.writeHead(200, { 'docker-content-digest': 'sha256:' + 'd'.repeat(64) }).end(), url.pathname.includes('slow') ? 300 : 0)
         },
       },
+      { path: /^\/v2\/biocontainers\/status\/manifests\//, handler: (_req, res, url) => { res.writeHead(Number(url.pathname.split('/').pop())).end() } },
       {
         path: /^\/v2\/biocontainers\/z\/manifests\//,
         handler: (req, res) => {
@@ -227,6 +228,17 @@ describe('without a real registry', () => {
     expect(got.map((r) => r.ok)).toEqual([true, true])
     expect(fake.log.filter((l) => l.includes('/y/manifests/2'))).toEqual(['HEAD /v2/biocontainers/y/manifests/2', 'GET /v2/biocontainers/y/manifests/2'])
     expect(fake.log.filter((l) => l.startsWith('GET /token'))).toHaveLength(1)
+  })
+
+  it.each([
+    [403, 'unauthorized (403); set REGISTRY_USER/REGISTRY_PASSWORD if the proxy needs a login'],
+    [404, 'manifest unknown (404)'],
+    [500, 'HTTP 500 from 127.0.0.1'],
+    [418, 'HTTP 418 from 127.0.0.1'],
+  ])('reports HTTP %i as %s', async (status, reason) => {
+    const r = await checkImage(`quay.io/biocontainers/status:${status}`, { ...base, REGISTRY_PROXY: fake.url })
+    expect(r).toMatchObject({ ok: false })
+    expect(r.reason!.replace(/:\d+$/, '')).toBe(reason)
   })
 
   it('yields results as they come, not in input order', async () => {
