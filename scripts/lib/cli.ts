@@ -35,7 +35,7 @@ export function parseArgs(argv: string[], boolean: string[] = []): Args {
   return { _, vars, flags, rest }
 }
 
-const SECRET_NAMES = ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'GH_TOKEN']
+const SECRET_NAMES = ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'GH_TOKEN', 'REGISTRY_PASSWORD']
 
 /** Replace every known secret value in `text` with `***`. */
 export function redact(text: string, secrets: string[]): string {
