@@ -1,0 +1,293 @@
+// nf-config-expr: Groovy expressions of Nextflow configs → Expr trees (precedence climbing over lexer tokens).
+import type { Hole, Tok } from './nf-config-lexer.js'
+import type { Expr } from './nf-config-types.js'
+
+/** A construct the parser does not understand: the statement is skipped, not the file. */
+export class ParseError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message)
+  }
+}
+
+type Node = Expr extends infer T ? T extends unknown ? Omit<T, 'src' | 'line'> : never : never
+// operators that may start the next line and still continue the expression (Groovy allows these)
+const CONTINUES = new Set(['?', ':', '?:', '.', '?.', '*.', '&&', '||'])
+const BINARY: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!=', '=~', '==~', '<=>'], ['<', '>', '<=', '>=', 'in', 'instanceof', 'as'],
+  ['..', '..<'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']]
+
+export class ExprParser {
+  i = 0
+  /** > 0 inside ( ) [ ] and ${ }: newlines are insignificant there */
+  nlDepth = 0
+
+  constructor(protected toks: Tok[], protected text: string) {}
+
+  /** next token, skipping newlines where they do not matter */
+  peek(): Tok | undefined {
+    if (this.nlDepth > 0) while (this.toks[this.i]?.t === 'nl') this.i++
+    return this.toks[this.i]
+  }
+  next(): Tok {
+    const t = this.peek()
+    if (!t) throw new ParseError(this.lastLine(), 'unexpected end of input')
+    this.i++
+    return t
+  }
+  lastLine(): number {
+    return this.toks[Math.min(this.i, this.toks.length - 1)]?.line ?? 1
+  }
+  isOp(v: string, t = this.peek()): boolean {
+    return t?.t === 'op' && t.v === v
+  }
+  expect(v: string): Tok {
+    const t = this.peek()
+    if (!this.isOp(v, t)) throw new ParseError(t?.line ?? this.lastLine(), `expected '${v}' but found ${t ? `'${t.v}'` : 'end of input'}`)
+    return this.next()
+  }
+  skipNl() {
+    while (this.toks[this.i]?.t === 'nl') this.i++
+  }
+  /** is the next operator `v`, possibly at the start of the next line? (consumes those newlines if so) */
+  opAhead(v: string): boolean {
+    if (this.isOp(v)) return true
+    if (!CONTINUES.has(v)) return false
+    let j = this.i
+    while (this.toks[j]?.t === 'nl') j++
+    if (j === this.i || !this.isOp(v, this.toks[j])) return false
+    this.i = j
+    return true
+  }
+  node(n: Node, start: Tok): Expr {
+    const end = this.toks[this.i - 1]
+    return { ...n, src: this.text.slice(start.s, Math.max(end.e, start.e)), line: start.line } as Expr
+  }
+  inside<T>(f: () => T): T {
+    this.nlDepth++
+    try {
+      return f()
+    } finally {
+      this.nlDepth--
+    }
+  }
+
+  expr(): Expr {
+    const start = this.peek()
+    if (!start) throw new ParseError(this.lastLine(), 'expected an expression')
+    const c = this.binary(0)
+    if (this.opAhead('?:')) {
+      this.next()
+      this.skipNl()
+      return this.node({ k: 'tern', c, a: null, b: this.expr() }, start)
+    }
+    if (this.opAhead('?')) {
+      this.next()
+      this.skipNl()
+      const a = this.expr()
+      if (!this.opAhead(':')) throw new ParseError(this.lastLine(), "expected ':' in a ternary")
+      this.next()
+      this.skipNl()
+      return this.node({ k: 'tern', c, a, b: this.expr() }, start)
+    }
+    return c
+  }
+
+  binary(level: number): Expr {
+    if (level === BINARY.length) return this.unary()
+    const start = this.peek()!
+    let l = this.binary(level + 1)
+    for (;;) {
+      const op = BINARY[level].find((o) => this.atOp(o))
+      if (!op) return l
+      const t = this.next()
+      this.skipNl()
+      if (op === 'as' || op === 'instanceof') {
+        const type = this.typeName()
+        l = this.node({ k: 'bin', op, l, r: { k: 'lit', v: type, src: type, line: t.line } }, start)
+      } else {
+        l = this.node({ k: 'bin', op, l, r: this.binary(level + 1) }, start)
+      }
+    }
+  }
+
+  atOp(o: string): boolean {
+    if (/^[a-z]/.test(o)) return this.peek()?.t === 'id' && this.peek()!.v === o
+    return this.opAhead(o)
+  }
+
+  typeName(): string {
+    let name = this.next().v
+    while (this.isOp('.') && this.toks[this.i + 1]?.t === 'id') name += '.' + (this.next(), this.next().v)
+    if (this.isOp('[') && this.isOp(']', this.toks[this.i + 1])) name += (this.next(), this.next(), '[]')
+    return name
+  }
+
+  unary(): Expr {
+    const t = this.peek()
+    if (t?.t === 'op' && ['!', '-', '+', '~', '++', '--'].includes(t.v)) {
+      this.next()
+      return this.node({ k: 'unary', op: t.v, e: this.unary() }, t)
+    }
+    const start = this.peek()!
+    const base = this.postfix()
+    if (this.isOp('**')) {
+      this.next()
+      return this.node({ k: 'bin', op: '**', l: base, r: this.unary() }, start)
+    }
+    return base
+  }
+
+  postfix(): Expr {
+    const start = this.peek()!
+    let e = this.primary()
+    for (;;) {
+      const t = this.peek()
+      if (this.opAhead('.') || this.opAhead('?.') || this.opAhead('*.')) {
+        const dot = this.next()
+        const nameTok = this.next()
+        if (nameTok.t !== 'id' && nameTok.t !== 'str') throw new ParseError(nameTok.line, `unexpected '${nameTok.v}' after '.'`)
+        if (this.isOp('(') && this.peek()!.line === nameTok.line) {
+          e = this.node({ k: 'call', obj: e, name: nameTok.v, args: this.args() }, start)
+        } else if (this.isOp('{') && this.peek()!.line === nameTok.line) {
+          e = this.node({ k: 'call', obj: e, name: nameTok.v, args: [this.closure()] }, start)
+        } else {
+          e = this.node({ k: 'prop', obj: e, name: nameTok.v, safe: dot.v === '?.' }, start)
+        }
+      } else if (this.isOp('(') && t!.line === this.toks[this.i - 1].line) {
+        const args = this.args()
+        e = e.k === 'id' ? this.node({ k: 'call', obj: null, name: e.name, args }, start) : this.node({ k: 'opaque' }, start)
+      } else if (this.isOp('[') && t!.line === this.toks[this.i - 1].line) {
+        this.next()
+        const index = this.inside(() => this.expr())
+        this.inside(() => this.expect(']'))
+        e = this.node({ k: 'index', obj: e, index }, start)
+      } else if (this.isOp('.&') || this.isOp('++') || this.isOp('--')) {
+        this.next()
+        if (this.peek()?.t === 'id' && t!.v === '.&') this.next()
+        e = this.node({ k: 'opaque' }, start)
+      } else {
+        return e
+      }
+    }
+  }
+
+  /** ( a, b, name: c ) plus a trailing closure; named arguments become one map */
+  args(): Expr[] {
+    return this.inside(() => {
+      this.expect('(')
+      const out: Expr[] = []
+      while (!this.isOp(')')) {
+        out.push(this.entryOrExpr())
+        if (!this.isOp(')')) this.expect(',')
+      }
+      this.next()
+      if (this.isOp('{', this.toks[this.i]) ) out.push(this.closure())
+      return out
+    })
+  }
+
+  entryOrExpr(): Expr {
+    const t = this.peek()!
+    if ((t.t === 'id' || t.t === 'str') && this.isOp(':', this.toks[this.i + 1])) {
+      this.i += 2
+      const v = this.expr()
+      return this.node({ k: 'map', entries: [[{ k: 'lit', v: t.v, src: t.v, line: t.line }, v]] }, t)
+    }
+    return this.expr()
+  }
+
+  primary(): Expr {
+    const t = this.next()
+    switch (t.t) {
+      case 'num': return this.node({ k: 'lit', v: t.n! }, t)
+      case 'unit': case 'str': return this.node({ k: 'lit', v: t.v }, t)
+      case 'gstr': return this.node({ k: 'gstr', parts: t.parts!.map((p) => (typeof p === 'string' ? p : this.hole(p))) }, t)
+      case 'id':
+        if (t.v === 'true' || t.v === 'false') return this.node({ k: 'lit', v: t.v === 'true' }, t)
+        if (t.v === 'null') return this.node({ k: 'lit', v: null }, t)
+        if (t.v === 'new') {
+          this.typeName()
+          if (this.isOp('(')) this.args()
+          return this.node({ k: 'opaque' }, t)
+        }
+        return this.node({ k: 'id', name: t.v }, t)
+      case 'op':
+        if (t.v === '(') {
+          const e = this.inside(() => this.expr())
+          this.inside(() => this.expect(')'))
+          return e
+        }
+        if (t.v === '[') return this.listOrMap(t)
+        if (t.v === '{') {
+          this.i--
+          return this.closure()
+        }
+    }
+    throw new ParseError(t.line, `unexpected '${t.v}'`)
+  }
+
+  listOrMap(open: Tok): Expr {
+    return this.inside(() => {
+      if (this.isOp(':')) {
+        this.next()
+        this.expect(']')
+        return this.node({ k: 'map', entries: [] }, open)
+      }
+      const items: Expr[] = []
+      const entries: [Expr, Expr][] = []
+      while (!this.isOp(']')) {
+        const t = this.peek()!
+        if ((t.t === 'id' || t.t === 'str' || t.t === 'num' || t.t === 'gstr') && this.isOp(':', this.toks[this.i + 1])) {
+          const key = t.t === 'gstr' ? this.primary() : this.node({ k: 'lit', v: t.t === 'num' ? t.n! : t.v }, (this.i++, t))
+          this.next()
+          entries.push([key, this.expr()])
+        } else if (this.isOp('(') && entries.length > 0) {
+          const key = this.primary()
+          this.expect(':')
+          entries.push([key, this.expr()])
+        } else {
+          items.push(this.expr())
+        }
+        if (!this.isOp(']')) this.expect(',')
+      }
+      this.next()
+      if (entries.length && items.length) throw new ParseError(open.line, 'a list cannot mix values and key: value entries')
+      return entries.length ? this.node({ k: 'map', entries }, open) : this.node({ k: 'list', items }, open)
+    })
+  }
+
+  /** { ... } kept as text: its tokens are only balanced, never parsed */
+  closure(): Expr {
+    const open = this.expect('{')
+    this.skipBalanced(1, open)
+    return this.node({ k: 'closure' }, open)
+  }
+
+  skipBalanced(depth: number, open: Tok) {
+    while (depth > 0) {
+      const t = this.toks[this.i++]
+      if (!t) throw new ParseError(open.line, `'${open.v}' opened here is never closed`)
+      if (t.t === 'op' && (t.v === '{' || t.v === '(' || t.v === '[')) depth++
+      if (t.t === 'op' && (t.v === '}' || t.v === ')' || t.v === ']')) depth--
+    }
+  }
+
+  /** `${ expr }` or `$a.b` inside a GString; what we cannot parse there becomes opaque */
+  hole(h: Hole): Expr {
+    const src = this.text.slice(h.s, h.e)
+    if ('path' in h) {
+      let e: Expr = { k: 'id', name: h.path[0], src, line: h.line }
+      for (const name of h.path.slice(1)) e = { k: 'prop', obj: e, name, safe: false, src, line: h.line }
+      return e
+    }
+    if (h.toks.every((t) => t.t === 'nl')) return { k: 'lit', v: null, src, line: h.line }
+    const sub = new ExprParser(h.toks, this.text)
+    sub.nlDepth = 1
+    try {
+      const e = sub.expr()
+      if (sub.peek() === undefined) return e
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err
+    }
+    return { k: 'opaque', src, line: h.line }
+  }
+}

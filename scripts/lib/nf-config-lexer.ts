@@ -1,0 +1,212 @@
+// nf-config-lexer: Nextflow config text → tokens. Strings are read before comments, so `//` inside a URL stays.
+import { ConfigSyntaxError } from './nf-config-types.js'
+
+export type TokType = 'id' | 'num' | 'unit' | 'str' | 'gstr' | 'op' | 'nl'
+/** a `${...}` (toks) or `$a.b` (path) hole inside a double-quoted string */
+export type Hole = { toks: Tok[]; s: number; e: number; line: number } | { path: string[]; s: number; e: number; line: number }
+export interface Tok {
+  t: TokType
+  v: string         // identifier, operator, string value, or the literal text of a number/unit
+  n?: number        // numeric value of 'num'
+  parts?: (string | Hole)[]  // 'gstr' only
+  s: number         // offsets in the file text: text.slice(s, e) is the token's source
+  e: number
+  line: number
+}
+
+const OPS = ['..<', '<=>', '==~', '?.', '?:', '*.', '.&', '=~', '==', '!=', '<=', '>=', '&&', '||', '..', '->', '<<', '>>',
+  '+=', '-=', '*=', '/=', '++', '--', '**', '::', ...'{}()[],:;.?=!<>+-*/%&|^~@']
+// Nextflow adds memory and duration units to numbers: `6.GB`, `48.h`; kept as their text.
+const UNIT = /^(b|kb|mb|gb|tb|pb|eb|zb|ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)$/i
+const IDENT = /[A-Za-z_$][\w$]*/y
+const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/y
+const UNIT_SUFFIX = /\.([A-Za-z]+)(?![\w$(])/y
+const PATH = /[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*/y
+const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', s: ' ' }
+
+export function lex(text: string, file: string): Tok[] {
+  return new Lexer(text, file).lex(0)
+}
+
+class Lexer {
+  pos = 0
+  line = 1
+  constructor(private text: string, private file: string) {}
+
+  fail(reason: string, line = this.line): never {
+    throw new ConfigSyntaxError(this.file, line, reason)
+  }
+
+  /** Tokens up to the end of text, or (holeLine > 0) up to the `}` closing a `${` hole opened on that line. */
+  lex(holeLine: number): Tok[] {
+    const { text } = this
+    const out: Tok[] = []
+    let depth = 0
+    if (holeLine === 0 && text.startsWith('#!')) this.pos = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')
+    while (this.pos < text.length) {
+      const c = text[this.pos]
+      const s = this.pos
+      if (c === '\n') {
+        out.push({ t: 'nl', v: '\n', s, e: s + 1, line: this.line++ })
+        this.pos++
+      } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\uFEFF') {
+        this.pos++
+      } else if (c === '\\' && (text[s + 1] === '\n' || (text[s + 1] === '\r' && text[s + 2] === '\n'))) {
+        this.pos += text[s + 1] === '\n' ? 2 : 3  // line continuation
+        this.line++
+      } else if (c === '/' && text[s + 1] === '/') {
+        const end = text.indexOf('\n', s)
+        this.pos = end < 0 ? text.length : end
+      } else if (c === '/' && text[s + 1] === '*') {
+        const end = text.indexOf('*/', s + 2)
+        if (end < 0) this.fail('unterminated /* comment')
+        this.countLines(s, end + 2)
+        this.pos = end + 2
+      } else if (c === '/' && startsOperand(out)) {
+        out.push(this.slashy())
+      } else if (c === '"' || c === "'") {
+        out.push(this.string())
+      } else if (c >= '0' && c <= '9') {
+        out.push(this.number())
+      } else if (/[A-Za-z_$]/.test(c)) {
+        IDENT.lastIndex = s
+        const v = IDENT.exec(text)![0]
+        this.pos += v.length
+        out.push({ t: 'id', v, s, e: this.pos, line: this.line })
+      } else {
+        if (c === '{') depth++
+        if (c === '}' && depth-- === 0 && holeLine > 0) {
+          this.pos++
+          return out
+        }
+        const op = OPS.find((o) => text.startsWith(o, s))
+        if (!op) this.fail(`unexpected character '${c}'`)
+        this.pos += op.length
+        out.push({ t: 'op', v: op, s, e: this.pos, line: this.line })
+      }
+    }
+    if (holeLine > 0) this.fail('unterminated string: ${ is never closed', holeLine)
+    return out
+  }
+
+  countLines(from: number, to: number) {
+    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === 10) this.line++
+  }
+
+  number(): Tok {
+    const { text } = this
+    const s = this.pos
+    const line = this.line
+    NUMBER.lastIndex = s
+    const digits = NUMBER.exec(text)![0]
+    this.pos += digits.length
+    UNIT_SUFFIX.lastIndex = this.pos
+    const unit = UNIT_SUFFIX.exec(text)
+    if (unit && UNIT.test(unit[1])) {
+      this.pos += unit[0].length
+      return { t: 'unit', v: text.slice(s, this.pos), s, e: this.pos, line }
+    }
+    if (/[lLgGdDfFiI]/.test(text[this.pos] ?? '') && !/[\w$]/.test(text[this.pos + 1] ?? '')) this.pos++
+    return { t: 'num', v: digits, n: Number(digits.replace(/_/g, '')), s, e: this.pos, line }
+  }
+
+  /** '...', "...", '''...''', """...""": escapes decoded; `${}` and `$a.b` holes only in double quotes. */
+  string(): Tok {
+    const { text } = this
+    const s = this.pos
+    const q = text[s]
+    const startLine = this.line
+    const triple = text.startsWith(q + q + q, s)
+    const close = triple ? q + q + q : q
+    this.pos += close.length
+    const parts: (string | Hole)[] = []
+    let buf = ''
+    for (;;) {
+      if (this.pos >= text.length) this.fail('unterminated string', startLine)
+      const c = text[this.pos]
+      if (c === q && text.startsWith(close, this.pos)) {
+        this.pos += close.length
+        break
+      }
+      if (c === '\n') {
+        if (!triple) this.fail('unterminated string', startLine)
+        this.line++
+      } else if (c === '\\') {
+        buf += this.escape()
+        continue
+      } else if (c === '$' && q === '"') {
+        const h = this.pos
+        if (text[h + 1] === '{') {
+          if (buf) parts.push(buf)
+          buf = ''
+          const line = this.line
+          this.pos += 2
+          const toks = this.lex(startLine)
+          parts.push({ toks, s: h, e: this.pos, line })
+          continue
+        }
+        PATH.lastIndex = h + 1
+        const m = PATH.exec(text)
+        if (m) {
+          if (buf) parts.push(buf)
+          buf = ''
+          this.pos += 1 + m[0].length
+          parts.push({ path: m[0].split('.'), s: h, e: this.pos, line: this.line })
+          continue
+        }
+      }
+      buf += c
+      this.pos++
+    }
+    if (buf || parts.length === 0) parts.push(buf)
+    const e = this.pos
+    if (parts.every((p) => typeof p === 'string')) return { t: 'str', v: parts.join(''), s, e, line: startLine }
+    return { t: 'gstr', v: text.slice(s, e), parts, s, e, line: startLine }
+  }
+
+  /** /regex/ where an operand is expected: backslashes kept except before '/' ($ holes not modelled) */
+  slashy(): Tok {
+    const { text } = this
+    const s = this.pos
+    const line = this.line
+    let v = ''
+    for (this.pos++; text[this.pos] !== '/'; this.pos++) {
+      if (this.pos >= text.length) this.fail('unterminated /slashy/ string', line)
+      if (text[this.pos] === '\\' && text[this.pos + 1] === '/') this.pos++
+      else if (text[this.pos] === '\n') this.line++
+      v += text[this.pos]
+    }
+    this.pos++
+    return { t: 'str', v, s, e: this.pos, line }
+  }
+
+  escape(): string {
+    const { text } = this
+    const c = text[this.pos + 1]
+    this.pos += 2
+    if (c === undefined) this.fail('unterminated string')
+    if (c === '\n') {
+      this.line++
+      return ''  // backslash-newline: line continuation inside the string
+    }
+    if (c in ESC) return ESC[c]
+    if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(this.pos, this.pos + 4))) {
+      this.pos += 4
+      return String.fromCharCode(parseInt(text.slice(this.pos - 4, this.pos), 16))
+    }
+    const oct = /^[0-7]{1,3}/.exec(text.slice(this.pos - 1, this.pos + 2))
+    if (oct) {
+      this.pos += oct[0].length - 1
+      return String.fromCharCode(parseInt(oct[0], 8) & 0xff)
+    }
+    return c  // \\ \' \" \$ \/ and anything else: the character itself
+  }
+}
+
+/** a `/` here starts a slashy string, not a division: nothing before it could be an operand */
+function startsOperand(out: Tok[]): boolean {
+  const prev = out[out.length - 1]
+  if (!prev) return true
+  if (prev.t === 'op') return !(prev.v === ')' || prev.v === ']' || prev.v === '}')
+  return prev.t === 'id' && (prev.v === 'return' || prev.v === 'in')
+}
