@@ -1,6 +1,42 @@
-// bootstrap: not built yet (issue 5); says so plainly and exits non-zero.
+// bootstrap: on the Prod host, make the run dirs, pull a pipeline and the plugins from S3, then run it offline.
+import { mkdirSync } from 'node:fs'
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { need } from './lib/env.js'
+import { checkTools, makeRunDirs, planRun, runNextflow, splitPipelineWords, checkStaged } from './lib/nextflow.js'
+import { cacheDir } from './lib/paths.js'
+import { pullPlugins } from './lib/plugin-sync.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
+import { formatSummary, pipelineExcludes, syncDown } from './lib/s3-sync.js'
+import { linkStaged } from './lib/staged-links.js'
 
 await main('bootstrap', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
+  // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
+  const { args, extra } = splitPipelineWords(process.argv.slice(2))
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const name = ctx.pipeline!, dir = ctx.dir!
+  const plan = planRun('run', { dir, staged: ctx.staged!, env: ctx.env, extra })
+  checkTools(plan)   // before minutes of downloads
+
+  // 1. the dirs Nextflow works in
+  for (const v of ['ROOT_DIR', 'NXF_HOME', 'NXF_WORK']) mkdirSync(need(ctx.env, v), { recursive: true })
+
+  // 2. the pipeline folder, as `just down` pulls it (data/ stays on S3), then its links
+  const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
+  const src = s3Uri(root.bucket, joinKey(root.key, name))
+  const client = makeS3Client(ctx.env)
+  const summary = await syncDown(client, src, dir, { exclude: pipelineExcludes(name), label: `down ${name}`, cacheDir: cacheDir(ctx.root, ctx.env) })
+    .finally(() => client.destroy())
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  linkStaged(dir, name)
+  console.log(formatSummary(`down ${name} ← ${src}`, summary))
+  checkStaged(ctx.staged!, name)
+
+  // 3. plugins and the Nextflow framework of NXF_VER
+  await pullPlugins(ctx)
+
+  // 4. the offline run; nextflow's exit code is ours
+  makeRunDirs(plan.env)
+  console.log(`bootstrap: nextflow ${plan.args.join(' ')}  (NXF_OFFLINE=true)`)
+  return runNextflow(plan)
 })

@@ -1,6 +1,33 @@
-// ship: not built yet (issue 5); says so plainly and exits non-zero.
-import { main, UserError } from './lib/cli.js'
+// ship: upload the toolkit itself (bundled scripts, justfiles, env, pipeline folders' files, just binary) to S3_ROOT/toolkit.
+import { join } from 'node:path'
+import { main } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { need } from './lib/env.js'
+import { cacheDir } from './lib/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
+import { formatSummary, syncUp } from './lib/s3-sync.js'
+import { bundleLayout, findJust, removeStaged, scanToolkit, stageBundle } from './lib/toolkit-bundle.js'
 
-await main('ship', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
-})
+await main('ship', async (args) => {
+  const ctx = loadContext(args)
+  const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
+  const dest = s3Uri(root.bucket, joinKey(root.key, 'toolkit'))
+
+  // 1. what goes: a tree of links to the toolkit's own files (staged code stays with `just up`)
+  const files = bundleLayout(scanToolkit(ctx.root), findJust(ctx.root, ctx.env))
+  const cache = cacheDir(ctx.root, ctx.env)
+  const dir = stageBundle(ctx.root, files, join(cache, 'ship'))
+
+  // 2. only what changed moves; --delete drops what the toolkit no longer has
+  const client = makeS3Client(ctx.env)
+  try {
+    const summary = await syncUp(client, dir, dest, {
+      delete: !!args.flags.delete, dryRun: !!args.flags['dry-run'], label: 'ship', cacheDir: cache,
+    })
+    console.log(formatSummary(`ship → ${dest}`, summary))
+  } finally {
+    client.destroy()
+    removeStaged(dir)
+  }
+  console.log(`on the Prod host: aws s3 sync ${dest}/ ~/nf-offline/ && chmod +x ~/nf-offline/bin/just`)
+}, ['delete', 'dry-run'])

@@ -1,20 +1,16 @@
 // smoke: an online -stub run of a staged pipeline with every short image name pulled through REGISTRY_PROXY.
 import { join } from 'node:path'
-import { main, parseArgs } from './lib/cli.js'
+import { main } from './lib/cli.js'
 import { loadContext } from './lib/context.js'
 import { need } from './lib/env.js'
 import { writeFileAtomicSync } from './lib/fsx.js'
-import { checkStaged, checkTools, makeRunDirs, passThrough, planRun, runNextflow, smokeConfigText } from './lib/nextflow.js'
+import { checkStaged, checkTools, makeRunDirs, planRun, runNextflow, smokeConfigText, splitPipelineWords } from './lib/nextflow.js'
 import { cacheDir } from './lib/paths.js'
 
 await main('smoke', async () => {
   // `smoke rnaseq [nextflow args]` or `smoke PIPELINE=rnaseq [nextflow args]`: later words go to nextflow verbatim
-  const words = process.argv.slice(2)
-  const lead = words.findIndex((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w))
-  const vars = parseArgs(words.slice(0, lead < 0 ? words.length : lead))
-  const rest = lead < 0 ? [] : words.slice(lead)
-  if (!vars.vars.PIPELINE && rest.length && !rest[0].startsWith('-')) vars._.push(rest.shift()!)
-  const ctx = loadContext(vars, { positionalPipeline: true, needPipeline: true })
+  const { args, extra } = splitPipelineWords(process.argv.slice(2))
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const name = ctx.pipeline!
 
   // 1. a config file naming the proxy: `-c` files override the pipeline's docker.registry (CLI params cannot)
@@ -24,7 +20,7 @@ await main('smoke', async () => {
   writeFileAtomicSync(config, smokeConfigText(registry))
 
   // 2. nextflow online, with -stub: proves images resolve through the proxy without running tools
-  const plan = planRun('smoke', { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest), smokeConfig: config })
+  const plan = planRun('smoke', { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra, smokeConfig: config })
   checkTools(plan)
   makeRunDirs(plan.env)
   console.log(`smoke: nextflow ${plan.args.join(' ')}  (docker.registry = ${registry})`)

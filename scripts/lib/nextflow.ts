@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
-import { UserError } from './cli.js'
+import { type Args, parseArgs, UserError } from './cli.js'
 import type { Env } from './env.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
@@ -68,6 +68,18 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
 /** Words after the mode as the user typed them; a leading `--` (just's habit) is dropped. */
 export function passThrough(words: string[]): string[] {
   return words[0] === '--' ? words.slice(1) : words
+}
+
+/**
+ * Root recipes that run nextflow (`smoke rnaseq --max_cpus 2`, `bootstrap PIPELINE=rnaseq -resume`):
+ * leading KEY=VALUE words and the pipeline name for loadContext, every later word for nextflow verbatim.
+ */
+export function splitPipelineWords(words: string[]): { args: Args; extra: string[] } {
+  let i = 0
+  while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i])) i++
+  const args = parseArgs(words.slice(0, i))
+  if (!args.vars.PIPELINE && i < words.length && !words[i].startsWith('-')) args._.push(words[i++])
+  return { args, extra: passThrough(words.slice(i)) }
 }
 
 /** The smoke run's extra config: pull every short image name through the registry proxy. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, type Mode, type Tool } from '../../scripts/lib/nextflow.js'
+import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, splitPipelineWords, type Mode, type Tool } from '../../scripts/lib/nextflow.js'
 
 const dir = '/t/pipelines/rnaseq'
 const staged = `${dir}/rnaseq`
@@ -56,6 +56,23 @@ describe('passThrough', () => {
   it.each([
     [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x', '--']], [['--max_cpus', '2'], ['--max_cpus', '2']],
   ])('%j → %j', (words, out) => expect(passThrough(words)).toEqual(out))
+})
+
+describe('splitPipelineWords', () => {
+  it.each<[string[], string[], Record<string, string>, string[]]>([
+    [['rnaseq'], ['rnaseq'], {}, []],
+    [['rnaseq', '--max_cpus', '2', '-resume'], ['rnaseq'], {}, ['--max_cpus', '2', '-resume']],
+    [['PIPELINE=rnaseq', '--max_cpus', '2'], [], { PIPELINE: 'rnaseq' }, ['--max_cpus', '2']],
+    [['PIPELINE=rnaseq', 'extra'], [], { PIPELINE: 'rnaseq' }, ['extra']],
+    [['S3_ROOT=s3://b/x', 'rnaseq', '--', '-x'], ['rnaseq'], { S3_ROOT: 's3://b/x' }, ['-x']],
+    [['-resume'], [], {}, ['-resume']],
+    [['rnaseq', 'FOO=bar'], ['rnaseq'], {}, ['FOO=bar']],
+  ])('%j → pipeline %j, vars %j, nextflow %j', (words, positional, vars, extra) => {
+    const r = splitPipelineWords(words)
+    expect(r.args._).toEqual(positional)
+    expect(r.args.vars).toEqual(vars)
+    expect(r.extra).toEqual(extra)
+  })
 })
 
 describe('missingTools', () => {
