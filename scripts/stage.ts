@@ -10,6 +10,7 @@ import { HttpError } from './lib/http.js'
 import { cacheDir } from './lib/paths.js'
 import { linkStaged } from './lib/staged-links.js'
 import { setPipelineEnv } from './lib/pipeline-env.js'
+import { fmtBytes } from './lib/progress.js'
 
 await main('stage', async (args) => {
   const t0 = Date.now()
@@ -43,7 +44,7 @@ await main('stage', async (args) => {
       throw e
     }
     writeFileAtomicSync(stampFile, `${stamp}\n${commit ?? ''}\n`)
-    note = `${(archive.size / 1e6).toFixed(1)} MB${archive.cached ? ' from cache' : ''}`
+    note = `${fmtBytes(archive.size)}${archive.cached ? ' from cache' : ''}`
   } else commit = readFileSync(stampFile, 'utf8').split('\n')[1] || undefined
 
   // 3-4. Pipeline-ENV, the folder's justfile link, and the links inside the code

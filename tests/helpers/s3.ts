@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { S3Client } from '@aws-sdk/client-s3'
-// @ts-expect-error s3rver ships no types
 import S3rver from 's3rver'
 
 export interface TestS3 {
