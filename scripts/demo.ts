@@ -1,6 +1,51 @@
-// demo: not built yet (issue 6); says so plainly and exits non-zero.
-import { main, UserError } from './lib/cli.js'
+// demo: the whole Dev → Prod cycle on the embedded minidemo pipeline, offline, against local stand-ins.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { main } from './lib/cli.js'
+import { DEMO, demoPaths, startStandIns } from './lib/demo-standins.js'
+import { demoEnv, makeWorkspace, printTable, runStep, type StepResult } from './lib/demo-steps.js'
+import { toolkitRoot } from './lib/paths.js'
 
-await main('demo', async () => {
-  throw new UserError('not implemented yet (planned in issue 6)')
-})
+await main('demo', async (args) => {
+  const t0 = Date.now()
+  const root = toolkitRoot()
+  const ws = mkdtempSync(join(tmpdir(), 'nf-offline-demo-'))
+  const keep = args.flags.keep === true
+  // whatever happens (error, Ctrl-C), the temp workspace goes; the stand-ins die with this process
+  process.on('exit', () => { if (!keep) rmSync(ws, { recursive: true, force: true }) })
+
+  console.log(`nf-offline demo: nf-core/${DEMO.pipeline} ${DEMO.revision}, Dev → S3 → Prod, in ${ws}`)
+  const standIns = await startStandIns(demoPaths(root).pipelineSrc, join(ws, 's3'))
+  const results: StepResult[] = []
+  try {
+    const w = makeWorkspace(root, ws)
+    const env = demoEnv(ws, standIns)
+    const pipe = `pipelines/${DEMO.pipeline}`
+    const steps: [host: 'dev' | 'prod', cwd: string, words: string[]][] = [
+      ['dev', '.', ['stage', DEMO.pipeline, DEMO.revision]],
+      ['dev', '.', ['images', DEMO.pipeline]],
+      ['dev', '.', ['quay', DEMO.pipeline]],
+      ['dev', '.', ['mirror', DEMO.pipeline]],
+      ['dev', pipe, ['check']],
+      ['dev', '.', ['plugins']],
+      ['dev', pipe, ['up']],
+      ['dev', '.', ['ship']],
+      ['prod', '.', ['fetch-toolkit']],
+      ['prod', pipe, ['down']],
+      ['prod', '.', ['plugins', '--down']],
+      ['prod', pipe, ['check']],
+      ['prod', pipe, ['stub']],
+    ]
+    for (const [host, cwd, words] of steps) {
+      const r = await runStep(w, host, cwd, words, env[host])
+      results.push(r)
+      if (!r.ok) break
+    }
+  } finally {
+    await standIns.close()
+  }
+  printTable(results, (Date.now() - t0) / 1000)
+  if (keep) console.log(`workspace kept: ${ws}`)
+  return results.every((r) => r.ok) ? 0 : 1
+}, ['keep'])

@@ -1,0 +1,107 @@
+// demo-standins: local stand-ins for the outside world of the demo: S3 (s3rver), GitHub, a test-data host, a plugin index.
+import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { gzipSync, zipSync, strToU8 } from 'fflate'
+import * as tar from 'tar'
+
+export const DEMO = { pipeline: 'minidemo', revision: '1.0.0', bucket: 'nf-offline-demo', nxfVer: '24.10.6' }
+export const DEMO_PLUGINS = ['nf-schema@2.1.1', 'nf-amazon@2.9.3']
+
+export interface StandIns { http: string; s3: string; close(): Promise<void> }
+
+/** A deterministic small FASTQ (gzipped) for sample `name`. */
+function fastq(name: string, n = 200): Uint8Array {
+  const bases = 'ACGT'
+  let s = '', x = 7
+  for (let i = 0; i < n; i++) {
+    let seq = ''
+    for (let j = 0; j < 50; j++) { x = (x * 1103515245 + 12345) & 0x7fffffff; seq += bases[x % 4] }
+    s += `@${name}.${i}\n${seq}\n+\n${'I'.repeat(50)}\n`
+  }
+  return gzipSync(strToU8(s), { mtime: 0 })
+}
+
+/** A plugin release zip in the layout Nextflow unpacks (classes/META-INF/MANIFEST.MF, lib/). */
+function pluginZip(id: string, version: string): Uint8Array {
+  const manifest = `Manifest-Version: 1.0\nPlugin-Id: ${id}\nPlugin-Version: ${version}\nPlugin-Class: demo.${id.replace(/-/g, '')}.Plugin\nPlugin-Provider: nf-offline demo\nPlugin-Requires: >=24.10.0\n`
+  return zipSync({ classes: { 'META-INF': { 'MANIFEST.MF': strToU8(manifest) } }, lib: { [`${id}-${version}.jar`]: strToU8(`stand-in jar for ${id}@${version}\n`) } }, { mtime: new Date('2024-01-01') })
+}
+
+async function tarGz(dir: string, top: string): Promise<Buffer> {
+  // GitHub archives hold one `<name>-<rev>/` folder: pack the demo's sources under that prefix
+  const chunks: Buffer[] = []
+  for await (const c of tar.c({ gzip: true, cwd: dir, portable: true, prefix: top }, ['.']) as AsyncIterable<Buffer>) chunks.push(c)
+  return Buffer.concat(chunks)
+}
+
+/** Start the stand-ins; `pipelineSrc` is the folder of the embedded demo pipeline. */
+export async function startStandIns(pipelineSrc: string, s3dir: string): Promise<StandIns> {
+  const { pipeline: name, revision } = DEMO
+  const files = new Map<string, Uint8Array | string>()
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const body = files.get(url.pathname)
+    if (url.pathname === `/${'nf-core'}/${name}/archive/refs/tags/${revision}.tar.gz`) {
+      res.writeHead(302, { location: `/codeload/${name}-${revision}.tar.gz` }).end()
+    } else if (body === undefined) res.writeHead(404).end('not found')
+    else {
+      res.writeHead(200, { 'content-length': Buffer.byteLength(body) })
+      res.end(req.method === 'HEAD' ? undefined : body)
+    }
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const http = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  // GitHub: the release archive and the API answers `stage` and `suggest` ask for
+  files.set(`/codeload/${name}-${revision}.tar.gz`, await tarGz(pipelineSrc, `${name}-${revision}`))
+  files.set(`/repos/nf-core/${name}`, JSON.stringify({ full_name: `nf-core/${name}` }))
+  files.set(`/repos/nf-core/${name}/releases/latest`, JSON.stringify({ tag_name: revision }))
+  files.set(`/repos/nf-core/${name}/releases`, JSON.stringify([{ tag_name: revision, draft: false }]))
+
+  // the test-data host (raw.githubusercontent.com, reached through SOURCE_REWRITE)
+  const raw = `/raw/nf-core/test-datasets/${name}`
+  const sheet = ['sample,fastq_1,fastq_2']
+  for (const s of ['SAMPLE_A', 'SAMPLE_B']) {
+    for (const r of [1, 2]) files.set(`${raw}/testdata/${s}_${r}.fastq.gz`, fastq(`${s}_${r}`))
+    sheet.push(`${s},https://raw.githubusercontent.com/nf-core/test-datasets/${name}/testdata/${s}_1.fastq.gz,https://raw.githubusercontent.com/nf-core/test-datasets/${name}/testdata/${s}_2.fastq.gz`)
+  }
+  files.set(`${raw}/samplesheet/samplesheet_test.csv`, sheet.join('\n') + '\n')
+
+  // the legacy plugin index, with zips and their sha512
+  const index = DEMO_PLUGINS.map((p) => {
+    const [id, version] = p.split('@')
+    const zip = pluginZip(id, version)
+    const path = `/plugins/${id}-${version}.zip`
+    files.set(path, zip)
+    return { id, releases: [{ version, url: `${http}${path}`, date: '2024-01-01T00:00:00Z', sha512sum: createHash('sha512').update(zip).digest('hex'), requires: '>=24.10.0' }] }
+  })
+  files.set('/plugins.json', JSON.stringify(index, null, 2))
+
+  // S3, with a public-style source bucket holding the igenomes-style genome
+  const { default: S3rver } = await import('s3rver')
+  const s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: DEMO.bucket }, { name: 'ngi-igenomes' }] })
+  const info = (await s3server.run()) as AddressInfo
+  const s3 = `http://127.0.0.1:${info.port}`
+  const fasta = '>chrDemo\n' + 'ACGTTGCA'.repeat(400).replace(/(.{60})/g, '$1\n') + '\n'
+  const put = async (key: string, data: string) => {
+    const res = await fetch(`${s3}/ngi-igenomes/${key}`, { method: 'PUT', body: data })
+    if (!res.ok) throw new Error(`demo: seeding s3://ngi-igenomes/${key}: HTTP ${res.status}`)
+  }
+  const base = `testdata/nf-core/${name}/${name}/genome`
+  await put(`${base}/genome.fasta`, fasta)
+  await put(`${base}/genome.fasta.fai`, `chrDemo\t3200\t9\t60\t61\n`)
+  await put(`${base}/README.txt`, 'minidemo genome: a stand-in for an iGenomes test reference\n')
+
+  return {
+    http, s3,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+      await s3server.close()
+    },
+  }
+}
+
+export const demoPaths = (root: string) => ({ pipelineSrc: join(root, 'scripts', 'demo', DEMO.pipeline) })
