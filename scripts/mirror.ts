@@ -1,6 +1,19 @@
-// mirror: not built yet (issue 4); says so plainly and exits non-zero.
+// mirror: copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it.
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { mirrorData } from './lib/mirror-run.js'
+import { printPlan } from './lib/mirror-plan.js'
 
-await main('mirror', async () => {
-  throw new UserError('not implemented yet (planned in issue 4)')
-})
+await main('mirror', async (args) => {
+  // `just mirror rnaseq ROWS=2`, or from pipelines/rnaseq: `just mirror ROWS=2`
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const rowsText = ctx.env.ROWS
+  if (rowsText !== undefined && rowsText !== '' && !/^\d+$/.test(rowsText)) throw new UserError(`ROWS=${rowsText} is not a number of rows`)
+  const rows = rowsText ? Number(rowsText) : undefined
+  const jobs = Number(ctx.env.MIRROR_JOBS || 4)
+
+  // --plan: what would be mirrored where, and the test.config block; no S3, no network
+  if (args.flags.plan) { printPlan(ctx, rows); return }
+
+  console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'] }))
+}, ['plan', 'with-checksums', 'emit-manifest'])

@@ -82,9 +82,11 @@ export const isTabular = (name: string) => !/\.(ya?ml|json)$/i.test(name.replace
  * A small text file's URLs rewritten (samplesheet, or a URL list such as rnaseq's bbsplit_fasta_list).
  * Returns the new text and the URLs it named; `rows` trims a tabular file to header + N rows.
  */
-export function rewriteListing(name: string, text: string, map: Map<string, string>, opts: { rows?: number; header?: boolean } = {}): string {
+export function rewriteListing(name: string, text: string, map: Map<string, string>, opts: { rows?: number; header?: boolean; csv?: boolean } = {}): string {
   if (!isTabular(name)) return rewriteUrlsInText(text, map)
-  return formatSheet(rewriteCells(trimRows(parseSheet(text, name), opts.rows, opts.header ?? true), map))
+  const sheet = rewriteCells(trimRows(parseSheet(text, name), opts.rows, opts.header ?? true), map)
+  // inputs3.csv: a TSV samplesheet is written as CSV, since nf-schema picks the parser by extension
+  return formatSheet(opts.csv ? { ...sheet, sep: ',' } : sheet)
 }
 
 /** The URLs a listing names (after trimming to `rows`), as rewriteListing would see them. */

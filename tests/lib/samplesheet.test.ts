@@ -50,5 +50,9 @@ describe('samplesheet', () => {
     expect(rewriteListing('s.yaml', text, new Map([['s3://b/a2.fq.gz', 's3://d/x']]))).toContain('fastq_2: s3://d/x\n')
   })
 
+  it('writes a TSV samplesheet as CSV for inputs3.csv', () => {
+    expect(rewriteListing('s.tsv', 'a\tb\n1\thttps://h/x.fq\n', new Map([['https://h/x.fq', 's3://d/x.fq']]), { csv: true })).toBe('a,b\n1,s3://d/x.fq\n')
+  })
+
   it('refuses an unterminated quoted field', () => expect(() => parseSheet('a,"b\n', 'in.csv')).toThrow(/in.csv: unterminated/))
 })

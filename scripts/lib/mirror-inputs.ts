@@ -1,0 +1,75 @@
+// mirror-inputs: evaluate the staged pipeline's ORIGINAL test profile, and read the text files that list URLs.
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { UserError } from './cli.js'
+import type { Env } from './env.js'
+import { ConfigSyntaxError, loadConfig, type LoadedConfig } from './nf-config.js'
+import { listingUrls } from './samplesheet.js'
+import { readSource, type SourceS3 } from './sources.js'
+import type { InputPlan } from './test-profile.js'
+
+export interface TestProfile { cfg: LoadedConfig; original: string; origPath: string }
+
+/**
+ * `-profile test,docker` as Nextflow would evaluate it, with conf/test.config read from test.config.orig:
+ * conf/test.config links to our rewritten copy, and the original is what says what to mirror.
+ */
+export function loadTestProfile(staged: string, name: string): TestProfile {
+  const origPath = join(staged, 'conf', 'test.config.orig')
+  const linkPath = join(staged, 'conf', 'test.config')
+  if (!existsSync(join(staged, 'nextflow.config'))) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  const original = existsSync(origPath) ? readFileSync(origPath, 'utf8') : undefined
+  if (original === undefined) throw new UserError(`pipelines/${name}/${name}/conf/test.config.orig is missing (the pipeline has no test profile, or was not staged by just stage)`)
+  const readFile = (abs: string) => {
+    if (abs === linkPath || abs === origPath) return original
+    try { return readFileSync(abs, 'utf8') } catch { return undefined }
+  }
+  try {
+    return { cfg: loadConfig({ projectDir: staged, profiles: ['test', 'docker'], readFile, env: {} }), original, origPath }
+  } catch (e) {
+    if (e instanceof ConfigSyntaxError) throw new UserError(`${e.message.replace(/^conf\/test\.config:/, 'conf/test.config.orig:')}`, { cause: e })
+    throw e
+  }
+}
+
+/** A text file naming URLs: a samplesheet or a URL list, with the URLs it names after trimming. */
+export interface Listing {
+  /** the source URL (undefined for a samplesheet inside the pipeline) */
+  url?: string
+  name: string
+  text: string
+  urls: string[]
+  rows?: number
+  header: boolean
+}
+
+/** Read the samplesheet (remote or a file of the staged code), trimmed to `rows`. */
+export async function readSheet(input: Extract<InputPlan, { kind: 'sheet' }>, env: Env, sources: SourceS3, rows?: number): Promise<Listing> {
+  let text: string
+  if (input.remote) text = (await readSource(input.source, env, sources)).toString('utf8')
+  else {
+    try { text = readFileSync(input.source, 'utf8') } catch {
+      throw new UserError(`samplesheet ${input.source} (params.input, ${input.at}) does not exist`)
+    }
+  }
+  const name = basename(input.source.split(/[?#]/)[0])
+  try {
+    return { url: input.remote ? input.source : undefined, name, text, urls: listingUrls(name, text, { rows }), rows, header: true }
+  } catch (e) {
+    throw new UserError(`samplesheet ${input.source}: ${(e as Error).message}`)
+  }
+}
+
+/** A param's small text file read to see whether it lists URLs (rnaseq's bbsplit_fasta_list); undefined if not. */
+export async function readListing(url: string, env: Env, sources: SourceS3): Promise<Listing | undefined> {
+  const buf = await readSource(url, env, sources, 8 << 20).catch((e) => {
+    if (e instanceof UserError && /too large/.test(e.message)) return undefined
+    throw e
+  })
+  if (!buf || buf.includes(0)) return undefined
+  const text = buf.toString('utf8')
+  const name = basename(url.split(/[?#]/)[0])
+  let urls: string[]
+  try { urls = listingUrls(name, text, { header: false }) } catch { return undefined }
+  return urls.length ? { url, name, text, urls, header: false } : undefined
+}
