@@ -1,6 +1,34 @@
-// images: not built yet (issue 3); says so plainly and exits non-zero.
+// images: list the Docker images a staged pipeline uses under -profile docker; writes pipelines/<name>/images.txt.
+import { join } from 'node:path'
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { writeFileAtomic } from './lib/fsx.js'
+import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images-cli.js'
+import { analysePipeline } from './lib/images-config.js'
+import { checkImages } from './lib/registry.js'
 
-await main('images', async () => {
-  throw new UserError('not implemented yet (planned in issue 3)')
-})
+await main('images', async (args) => {
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const report = analysePipeline(stagedCode(ctx))
+
+  // 1. the list, kept beside the pipeline for later steps (written whole or not at all)
+  await writeFileAtomic(join(ctx.dir!, 'images.txt'), imagesText(report))
+
+  // 2. stdout: the list or the JSON document; what could not be resolved goes to stderr
+  if (!args.flags.check) process.stdout.write(args.flags.json ? imagesJson(report) : imagesText(report))
+  if (report.unresolved.length && !args.flags.json) {
+    process.stderr.write(`images: ${report.unresolved.length} declaration(s) could not be resolved statically:\n`)
+    for (const u of report.unresolved) process.stderr.write(`  ${describeUnresolved(u)}\n`)
+  }
+  if (!args.flags.check) return
+
+  // 3. --check: ask REGISTRY_PROXY for each image
+  if (!ctx.env.REGISTRY_PROXY) throw new UserError('REGISTRY_PROXY is not set; add it to env/System-ENV (the registry Prod pulls through)')
+  let failed = 0
+  for await (const r of checkImages(report.images.map((e) => e.image), ctx.env)) {
+    if (r.ok) console.log(`✓ ${r.image} ${r.digest ?? ''}`.trimEnd())
+    else { failed++; console.log(`✗ ${r.image}: ${r.reason ?? 'failed'}`) }
+  }
+  console.log(`done: ${report.images.length - failed} ok, ${failed} failed`)
+  return failed ? 1 : 0
+}, ['json', 'check'])

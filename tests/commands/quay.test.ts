@@ -1,0 +1,64 @@
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+
+let p: Project
+beforeAll(() => {
+  p = tmpProject()
+  // fixtures staged as pipelines/<name>/<name>, as `just stage` leaves them
+  for (const [fixture, name] of [['basic', 'basic'], ['images-plain-and-hosts', 'hosts'], ['images-container-variable', 'vars'], ['images-config-profiles', 'closures']]) {
+    const dir = join(p.root, 'pipelines', name)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'Pipeline-ENV'), `export PIPELINE=${name}\n`)
+    symlinkSync('../pipeline.just', join(dir, 'justfile'))
+    cpSync(join(fixtures, 'pipelines', fixture), join(dir, name), { recursive: true })
+  }
+})
+afterAll(() => p.cleanup())
+
+describe('just quay', () => {
+  it.each([[['quay', 'basic'], ''], [['quay'], 'pipelines/basic']])('`just %s` in /%s passes with one summary line', async (args, cwd) => {
+    const r = await p.just(args, { cwd })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('quay: all 2 images of basic are on quay.io\n')
+  })
+
+  it('fails listing each image not on quay.io with where it is declared', async () => {
+    const r = await p.just(['quay', 'PIPELINE=hosts'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe([
+      '✗ community.wave.seqera.io/library/coreutils_grep_gzip_lbzip2_pruned:838ba80435a629f8 (community.wave.seqera.io) declared in modules/nf-core/cat/fastq/main.nf:6',
+      '✗ docker.io/google/deepvariant:1.10.0 (docker.io) declared in modules/nf-core/deepvariant/rundeepvariant/main.nf:6',
+      '✗ nvcr.io/nvidia/clara/clara-parabricks:4.7.1-1 (nvcr.io) declared in modules/nf-core/parabricks/fq2bam/main.nf:6',
+      '',
+    ].join('\n'))
+    expect(r.stderr).toBe('quay: hosts: 3 of 7 images are not on quay.io\n')
+  })
+
+  it('fails on unresolved declarations unless --allow-unresolved', async () => {
+    const r = await p.just(['quay', 'vars'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^\? modules\/local\/star_align\.nf:6: /m)
+    expect(r.stdout).toMatch(/^\? modules\/local\/tagged\.nf:2: /m)
+    expect(r.stderr).toBe('quay: vars: 2 declaration(s) unresolved (--allow-unresolved to accept them)\n')
+    const ok = await p.just(['quay', 'vars', '--allow-unresolved'])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/^quay: all 1 images of vars are on quay\.io \(2 unresolved declaration\(s\) allowed\)$/m)
+  })
+
+  it('an unresolved declaration whose registry is known to be elsewhere fails even when allowed', async () => {
+    const r = await p.just(['quay', 'closures', '--allow-unresolved'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/✗ community\.wave\.seqera\.io\/library\/star_samtools_gawk:79ca42311e583cdc \(community\.wave\.seqera\.io\) declared in subworkflows\/local\/prepare_genome\/nextflow\.config:4/)
+    expect(r.stdout).toMatch(/\? conf\/modules\.config:10: container = \{ params\.vep_genome .* \[registry docker\.io\]/)
+    expect(r.stderr).toBe('quay: closures: 1 of 5 images are not on quay.io; 1 declaration(s) unresolved\n')
+  })
+
+  it('says to stage first', async () => {
+    const r = await p.just(['quay', 'sarek'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('quay: sarek is not staged (no pipelines/sarek/sarek); run: just stage sarek\n')
+  })
+})

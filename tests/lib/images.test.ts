@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { analysePipeline } from '../../scripts/lib/images-config.js'
+import { quayVerdict } from '../../scripts/lib/images-cli.js'
+import { evaluateConfigSource } from '../../scripts/lib/images.js'
+import { fixtures } from '../helpers/project.js'
+
+// Every fixture pipeline named images-* is a case: its expected/images.json is what `just images --json` prints.
+const cases = readdirSync(join(fixtures, 'pipelines')).filter((d) => d.startsWith('images-'))
+
+describe('analysePipeline on fixture pipelines', () => {
+  it.each(cases)('%s', (name) => {
+    const dir = join(fixtures, 'pipelines', name)
+    const expected = JSON.parse(readFileSync(join(dir, 'expected', 'images.json'), 'utf8'))
+    const r = analysePipeline(dir)
+    expect({ images: r.images, unresolved: r.unresolved }).toEqual(expected)
+  })
+})
+
+describe('evaluateConfigSource: config right-hand sides the config reader leaves unresolved', () => {
+  it.each([
+    [`{ workflow.containerEngine == 'singularity' && !task.ext.singularity_pull_docker_container ? 'https://x/data' : 'community.wave.seqera.io/library/a:1' }`, { k: 'known', v: 'community.wave.seqera.io/library/a:1' }],
+    [`{\n  (workflow.containerEngine == 'singularity')\n  ? 'https://x'\n  : 'biocontainers/b:2'\n}`, { k: 'known', v: 'biocontainers/b:2' }],
+    [`{ params.vep_genome ? "docker.io/nfcore/vep:\${params.vep_version}" : "docker.io/nfcore/vep:x" }`, { k: 'unk', alts: [{ prefix: 'docker.io/nfcore/vep:', exact: false }, { prefix: 'docker.io/nfcore/vep:x', exact: true }] }],
+    [`"nfcore/snpeff:\${params.snpeff_version}"`, { k: 'unk', alts: [{ prefix: 'nfcore/snpeff:', exact: false }] }],
+    [`{ meta -> meta.image }`, { k: 'unk' }],
+    [`{ def x = 'a'; x }`, { k: 'unk' }],
+  ])('%s', (raw, value) => expect(evaluateConfigSource(raw)).toEqual(value))
+})
+
+describe('quayVerdict', () => {
+  const img = (image: string, registry: string) => ({ image, registry, declared_in: ['m.nf:1'] })
+  it.each([
+    ['all on quay.io', [img('quay.io/a:1', 'quay.io')], [], false, true],
+    ['one elsewhere', [img('quay.io/a:1', 'quay.io'), img('community.wave.seqera.io/library/b:1', 'community.wave.seqera.io')], [], false, false],
+    ['unresolved on quay.io, not allowed', [img('quay.io/a:1', 'quay.io')], [{ at: 'x.nf:2', text: 't', registry: 'quay.io' }], false, false],
+    ['unresolved on quay.io, allowed', [img('quay.io/a:1', 'quay.io')], [{ at: 'x.nf:2', text: 't', registry: 'quay.io' }], true, true],
+    ['unresolved elsewhere fails even when allowed', [], [{ at: 'x.nf:2', text: 't', registry: 'docker.io' }], true, false],
+    ['unresolved of unknown registry, allowed', [], [{ at: 'x.nf:2', text: 't' }], true, true],
+  ])('%s', (_n, images, unresolved, allow, ok) => {
+    expect(quayVerdict({ images, unresolved }, allow).ok).toBe(ok)
+  })
+})
