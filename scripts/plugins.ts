@@ -1,6 +1,40 @@
-// plugins: not built yet (issue 5); says so plainly and exits non-zero.
+// plugins: install plugins.list into the Nextflow plugins dir without Nextflow, check it fits, sync it to S3.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { main, UserError } from './lib/cli.js'
+import { loadContext } from './lib/context.js'
+import { installAll, pluginsDirOf, strayEntries, summaryLine } from './lib/plugin-batch.js'
+import { pipelineWarnings } from './lib/plugin-pipelines.js'
+import { pullPlugins, pushPlugins } from './lib/plugin-sync.js'
+import { parsePluginsList } from './lib/plugins-list.js'
 
-await main('plugins', async () => {
-  throw new UserError('not implemented yet (planned in issue 5)')
+const FLAGS = ['sync', 'down', 'delete']
+
+await main('plugins', async (args) => {
+  const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
+  if (unknown.length || args._.length) throw new UserError(`unknown argument ${unknown.length ? `--${unknown[0]}` : args._[0]}; use [--no-sync] [--down] [--delete]`)
+  const ctx = loadContext(args)
+  const warn = (text: string) => process.stderr.write(`warning: ${text}\n`)
+
+  // Prod: S3 → plugins dir (and framework), nothing else
+  if (args.flags.down) return void await pullPlugins(ctx, { delete: args.flags.delete === true })
+
+  // 1. the list: every entry pinned
+  const listFile = join(ctx.root, 'plugins.list')
+  let text: string
+  try { text = readFileSync(listFile, 'utf8') } catch { throw new UserError(`no ${listFile}; write one, e.g. nf-amazon@2.9.3,nf-validation@1.1.3`) }
+  const refs = parsePluginsList(text, 'plugins.list')
+
+  // 2. install what is missing, one line per plugin
+  const pluginsDir = pluginsDirOf(ctx.env)
+  const results = await installAll(refs, pluginsDir, { env: ctx.env, line: (l) => console.log(l), warn })
+
+  // 3. what offline Nextflow will trip on: strays in the dir, pipelines asking for other plugins
+  for (const f of strayEntries(pluginsDir)) warn(`${join(pluginsDir, f)} is not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"): remove it`)
+  for (const w of pipelineWarnings(ctx.root, refs, ctx.env)) warn(w)
+  console.log(summaryLine(results, pluginsDir))
+  if (results.some((r) => r.status === 'failed')) return 1
+
+  // 4. S3: the plugins dir, and the Nextflow framework if this host has it
+  if (args.flags.sync !== false) await pushPlugins(ctx, { delete: args.flags.delete === true })
 })

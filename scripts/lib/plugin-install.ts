@@ -66,14 +66,16 @@ async function sha512Of(path: string): Promise<string> {
 export function unzipInto(bytes: Uint8Array, dest: string, what: string): number {
   let entries: ReturnType<typeof unzipSync>
   try { entries = unzipSync(bytes) } catch (e) { throw new UserError(`${what} is not a valid zip (${(e as Error).message})`) }
-  mkdirSync(dest, { recursive: true })
+  const made = new Set<string>()
+  const mkdirs = (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
+  mkdirs(dest)
   let files = 0
   for (const [name, data] of Object.entries(entries)) {
     const rel = normalize(name)
     if (name.startsWith('/') || name.includes('\\') || rel.split(sep).includes('..')) throw new UserError(`${what}: unsafe entry '${name}'`)
     const path = join(dest, rel)
-    if (name.endsWith('/')) { mkdirSync(path, { recursive: true }); continue }
-    mkdirSync(dirname(path), { recursive: true })
+    if (name.endsWith('/')) { mkdirs(path); continue }
+    mkdirs(dirname(path))
     writeFileSync(path, data)
     files++
   }

@@ -6,7 +6,7 @@ import { serve, type TestServer } from './http-server.js'
 export interface TestPlugin { id: string; version: string; requires?: string; zip: Buffer; sha512: string; files: Record<string, string> }
 
 /** A zip laid out like a real release: classes/ (the plugin jar unpacked, with its manifest) and lib/*.jar. */
-export function makePlugin(id: string, version: string, opts: { requires?: string; manifestId?: string } = {}): TestPlugin {
+export function makePlugin(id: string, version: string, opts: { requires?: string; manifestId?: string; bulk?: number } = {}): TestPlugin {
   const manifest = [
     'Manifest-Version: 1.0',
     `Plugin-Id: ${opts.manifestId ?? id}`,
@@ -22,6 +22,8 @@ export function makePlugin(id: string, version: string, opts: { requires?: strin
     [`lib/${id}-${version}.jar`]: `jar placeholder ${id} ${version}`,
     'lib/dep-1.0.jar': 'dependency placeholder',
   }
+  // `bulk` extra classes, for tests that need an install to take a while
+  for (let i = 0; i < (opts.bulk ?? 0); i++) files[`classes/nextflow/${id}/gen/C${i}.class`] = `${id} ${version} ${i} `.repeat(400)
   const tree: Record<string, Uint8Array> = {}
   for (const [k, v] of Object.entries(files)) tree[k] = strToU8(v)
   const zip = Buffer.from(zipSync(tree, { mtime: new Date('2025-01-01T00:00:00Z') }))
