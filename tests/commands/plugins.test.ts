@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +6,7 @@ import { closedPort } from '../helpers/http-server.js'
 import { seeded } from '../helpers/fault-proxy.js'
 import { killAfter } from '../helpers/kill.js'
 import { makePlugin, pluginServer, type PluginServer, type TestPlugin } from '../helpers/plugins.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
 const a = makePlugin('nf-a', '1.0.0', { requires: '>=24.10.0' })
@@ -160,6 +160,21 @@ describe('just plugins', () => {
       }
     } finally { p.cleanup(); await ksrv.close() }
   }, 60_000)
+
+  it('warns when a staged pipeline declares other plugins or needs nf-amazon', async () => {
+    const v = makePlugin('nf-validation', '1.1.2')
+    const vsrv = await pluginServer([v])
+    const p = project('nf-validation@1.1.2')
+    try {
+      cpSync(join(fixtures, 'pipelines/basic'), join(p.root, 'pipelines/basic/basic'), { recursive: true })
+      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: vsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: vsrv.indexUrl, SOURCE_REWRITE: vsrv.rewrite } })
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe([
+        "warning: pipelines/basic/basic/nextflow.config declares nf-validation@1.1.3 but plugins.list pins nf-validation@1.1.2; offline Nextflow loads the config's version, so pin nf-validation@1.1.3",
+        'warning: basic needs nf-amazon (params.igenomes_base = s3://ngi-igenomes/igenomes/) but plugins.list lacks it; add nf-amazon@2.9.3 (the default of Nextflow 24.10.6)',
+        ''].join('\n'))
+    } finally { p.cleanup(); await vsrv.close() }
+  })
 
   it('warns about stray entries in the plugins dir', async () => {
     const p = project('nf-b@2.0.0')
