@@ -1,13 +1,25 @@
 // toolkit-bundle: what `just ship` uploads so the toolkit runs on a Prod host with node but no node_modules.
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { delimiter, dirname, join } from 'node:path'
 import { UserError } from './cli.js'
 import type { Env } from './env.js'
 import { sweepTemps, tmpName } from './fsx.js'
 
-/** One file of the bundle: a path in the toolkit copied as is, or generated text. */
-export interface BundleFile { rel: string; src?: string; text?: string }
+/** One file of the bundle: a path in the toolkit copied as is, or generated text (dated like `mtimeOf`). */
+export interface BundleFile { rel: string; src?: string; text?: string; mtimeOf?: string }
+
+const TWO_UP = 'parent_directory(parent_directory(canonicalize(justfile())))'
+
+/**
+ * pipelines/<name>/justfile for S3, which keeps no links. pipeline.just finds the toolkit root two
+ * folders above its canonical path, which for a link is pipelines/pipeline.just but for a copy is
+ * pipelines/<name>/justfile, one level deeper: the copy climbs one more. `just down` on Prod then
+ * puts the link back.
+ */
+export function folderJustfile(pipelineJust: string): string {
+  return pipelineJust.split(TWO_UP).join(`parent_directory(${TWO_UP})`)
+}
 
 /**
  * A pipeline folder ships its own top-level files (Pipeline-ENV, test.config, inputs3.csv, images.txt,
@@ -21,7 +33,7 @@ export function shipsFromPipelineFolder(name: string, isFile: boolean): boolean 
 export const DIST_PACKAGE_JSON = '{ "type": "module" }\n'
 
 /** PURE: the bundle's layout from what the toolkit holds (names relative to the toolkit root). */
-export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines: Record<string, string[]>; extras: string[] }, justBin: string): BundleFile[] {
+export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines: Record<string, string[]>; extras: string[]; pipelineJust: string }, justBin: string): BundleFile[] {
   const files: BundleFile[] = [
     ...have.scripts.filter((f) => f.endsWith('.js')).sort().map((f) => ({ rel: `dist/scripts/${f}`, src: `dist/scripts/${f}` })),
     { rel: 'dist/package.json', text: DIST_PACKAGE_JSON },
@@ -32,9 +44,10 @@ export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines
     { rel: 'bin/just', src: justBin },
   ]
   for (const [name, list] of Object.entries(have.pipelines).sort()) {
-    // the folder's justfile is a link to ../pipeline.just; S3 gets its content, which works the same:
-    // pipeline.just finds the toolkit root from its own path, two folders up
-    for (const f of [...list].sort()) files.push({ rel: `pipelines/${name}/${f}`, src: `pipelines/${name}/${f}` })
+    for (const f of [...list].sort()) {
+      const rel = `pipelines/${name}/${f}`
+      files.push(f === 'justfile' ? { rel, text: folderJustfile(have.pipelineJust), mtimeOf: 'pipelines/pipeline.just' } : { rel, src: rel })
+    }
   }
   return files
 }
@@ -91,12 +104,14 @@ export function scanToolkit(root: string): Parameters<typeof bundleLayout>[0] {
     env: ls('env').filter((f) => isFile(`env/${f}`) && !f.startsWith('.')),
     pipelines,
     extras: ['plugins.list', 'README.md', 'new_repo.sh'].filter(isFile),
+    pipelineJust: readFileSync(join(root, 'pipelines/pipeline.just'), 'utf8'),
   }
 }
 
 /**
  * Lay the bundle out as links under a fresh temp dir (the sync follows them, so files are not
- * copied and their mtimes stay the originals'); generated files get a fixed mtime so a second ship is a no-op.
+ * copied and their mtimes stay the originals'); generated files get their source's or a fixed mtime,
+ * so a second ship is a no-op.
  */
 export function stageBundle(root: string, files: BundleFile[], parent: string): string {
   mkdirSync(parent, { recursive: true })
@@ -107,7 +122,8 @@ export function stageBundle(root: string, files: BundleFile[], parent: string): 
     mkdirSync(dirname(dest), { recursive: true })
     if (f.text !== undefined) {
       writeFileSync(dest, f.text)
-      utimesSync(dest, 1_700_000_000, 1_700_000_000)
+      const t = f.mtimeOf ? statSync(join(root, f.mtimeOf)).mtime : new Date(1_700_000_000_000)
+      utimesSync(dest, t, t)
     } else symlinkSync(f.src!.startsWith('/') ? f.src! : join(root, f.src!), dest)
   }
   return dir

@@ -13,7 +13,7 @@ const projects = new Map<string, Record<string, unknown>>()
 const posts: string[] = []
 
 const body = (req: Parameters<Handler>[0]) => new Promise<string>((r) => { let s = ''; req.on('data', (d) => { s += d }); req.on('end', () => r(s)) })
-const json = (res: Parameters<Handler>[1], status: number, v: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v))
+const json = (res: Parameters<Handler>[1], status: number, v: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v)) }
 
 /** `git http-backend` behind Basic auth, as GitLab takes a token: any user name, the token as password */
 const gitBackend: Handler = (req, res, url) => {
