@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -75,6 +76,23 @@ describe('just run | stub | test | preview', () => {
       expect(r.stderr).toBe('')
       expect(failing.calls()).toHaveLength(1)
     } finally { failing.cleanup() }
+  })
+
+  it('passes SIGTERM on to nextflow and waits for it, exiting as nextflow did', async () => {
+    const slow = fakeTools(['nextflow', 'java', 'docker'], { sleepMs: 20_000 })
+    try {
+      const child = spawn(process.execPath, [join(p.root, 'dist/scripts/run.js'), 'test'], {
+        cwd: dir, env: { ...process.env, PATH: slow.path(sysPath), HOME: join(p.root, 'home') }, stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let err = ''
+      child.stderr.on('data', (d) => { err += d })
+      while (slow.calls().length === 0) await new Promise((r) => setTimeout(r, 20))
+      child.kill('SIGTERM')
+      const code = await new Promise((r) => child.on('close', r))
+      expect(code).toBe(143)
+      expect(slow.calls().map((c) => c.signal)).toEqual([undefined, 'SIGTERM'])
+      expect(err).toBe('')
+    } finally { slow.cleanup() }
   })
 
   it.each([

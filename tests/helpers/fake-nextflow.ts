@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path'
 
 export interface NextflowCall {
   argv: string[]
+  /** set on the extra line a sleeping double writes when it gets SIGTERM */
+  signal?: string
   cwd: string
   /** NXF_* variables, plus PATH-independent ones the toolkit sets */
   env: Record<string, string>
@@ -22,10 +24,11 @@ export interface FakeTools {
 
 /**
  * Write doubles for `tools` into a temp folder. Each nextflow call appends one JSON line to a log
- * and exits with `exitCode` (default 0); `java`/`docker` only exit 0. The shebang names node by
+ * and exits with `exitCode` (default 0); with `sleepMs` it waits that long and logs `{signal}` on
+ * SIGTERM. `java`/`docker` only exit 0. The shebang names node by
  * its absolute path, so PATH may leave node out.
  */
-export function fakeTools(tools: ('nextflow' | 'java' | 'docker')[] = ['nextflow', 'java', 'docker'], opts: { exitCode?: number } = {}): FakeTools {
+export function fakeTools(tools: ('nextflow' | 'java' | 'docker')[] = ['nextflow', 'java', 'docker'], opts: { exitCode?: number; sleepMs?: number } = {}): FakeTools {
   const bin = mkdtempSync(join(tmpdir(), 'nfo-fake-'))
   const log = join(bin, 'calls.jsonl')
   for (const t of tools) {
@@ -35,6 +38,8 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(NX
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env }) + '\\n')
 console.log('fake nextflow ' + process.argv.slice(2).join(' '))
 process.exitCode = ${opts.exitCode ?? 0}
+${opts.sleepMs ? `process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ signal: 'SIGTERM' }) + '\\n'); process.exit(143) })
+setTimeout(() => {}, ${opts.sleepMs})` : ''}
 `
       : 'process.exitCode = 0\n'
     writeFileSync(join(bin, t), `#!${process.execPath}\n${body}`)
