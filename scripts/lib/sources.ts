@@ -5,6 +5,7 @@ import type { Env } from './env.js'
 import { httpGet, parseRewrites, rewriteUrl } from './http.js'
 import { makeS3Client, s3Message } from './s3.js'
 import { UserError } from './cli.js'
+import { normalizePath } from './data-keys.js'
 
 export interface Opened { body: Readable; size?: number }
 
@@ -54,10 +55,11 @@ export class SourceS3 {
   destroy(): void { this.signed?.destroy(); this.anon?.destroy() }
 }
 
+/** Bucket and key as Nextflow's S3 paths read them: `a//b` is the object `a/b`. */
 const splitS3 = (url: string) => {
   const m = /^s3:\/\/([^/]+)\/(.+)$/i.exec(url)
   if (!m) throw new UserError(`'${url}' is not an s3://bucket/key URL`)
-  return { Bucket: m[1], Key: m[2] }
+  return { Bucket: m[1], Key: normalizePath(m[2]) }
 }
 
 /** Size of a source without its body (HEAD / HeadObject); undefined when the server does not say. */

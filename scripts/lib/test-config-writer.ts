@@ -38,7 +38,7 @@ export function originalPart(text: string): string {
 export function writeTestConfig(original: string, o: TestConfigOverrides): string {
   const head = originalPart(original)
   const entries: [string, Literal, string?][] = []
-  if (o.input !== undefined) entries.push(['input', o.input, 'the trimmed samplesheet, its files mirrored'])
+  if (o.input !== undefined) entries.push(['input', o.input, Array.isArray(o.input) ? 'the first ROWS files of the input list, mirrored' : 'the trimmed samplesheet, its files mirrored'])
   for (const k of Object.keys(o.files).sort()) if (k !== 'input') entries.push([k, o.files[k]])
   for (const k of Object.keys(o.prefixes).sort()) entries.push([k, o.prefixes[k], 'prefix: entries built from it resolve into the mirror'])
   // evaluated after the profiles block in current nf-core templates, which then include /dev/null

@@ -1,0 +1,144 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3'
+import { existsSync, readFileSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestServer } from '../helpers/http-server.js'
+import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { startS3, type TestS3 } from '../helpers/s3.js'
+import { MARKER } from '../../scripts/lib/test-config-writer.js'
+import { contentOf, dataHost, keysUnder, RAW, readObject, seedSourceBucket, SHEET, stageFixture } from './mirror-setup.js'
+
+let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>
+const D = 'offline'   // S3_ROOT = s3://dest/offline
+/** stderr without the per-file progress lines printed when not on a TTY */
+const errs = (s: string) => s.split('\n').filter((l) => !l.startsWith('mirror: ✓ ')).join('\n')
+const key = (pipe: string, url: string) => `${D}/${pipe}/data/${url.replace(/^https:\/\/|^s3:\/\//, '').replace(/\/\/+/g, '/')}`
+
+beforeAll(async () => {
+  p = tmpProject()
+  s3 = await startS3(['dest', 'ngi-igenomes'])
+  await seedSourceBucket(s3)
+  http = await dataHost()
+  env = { ...s3.env, S3_ROOT: `s3://dest/${D}`, OFFLINE_DIR: join(p.root, 'offline'), SOURCE_REWRITE: `https://raw.githubusercontent.com/nf-core/test-datasets=>${http.url}/raw` }
+})
+afterAll(async () => { await http.close(); await s3.stop(); p.cleanup() })
+
+describe('just mirror', () => {
+  it('mirrors a remote samplesheet and its cells, rewrites inputs3.csv and test.config; a re-run skips all', async () => {
+    const name = 'samplesheet-nested-urls'
+    const dir = stageFixture(p, name)
+    const r = await p.script('mirror', [name], { env })
+    expect(errs(r.stderr)).toBe('')
+    expect(r.code).toBe(0)
+    // 5 distinct cells (one duplicate, one empty, one s3) + fasta + gtf; the flaky fasta was retried
+    expect(r.stdout).toMatch(/^mirror: 8 files, 8 copied \([\d.]+ kB\), 0 skipped, [\d.]+ s → s3:\/\/dest\/offline\/samplesheet-nested-urls\/data\/\n$/)
+    expect(http.log.filter((l) => l === 'GET /raw/626c8fab/reference/genome.fasta')).toHaveLength(2)
+    const keys = await keysUnder(s3, `${D}/${name}/data/`)
+    expect(keys.get(key(name, `${RAW}/626c8fab/reference/genome.fasta`))).toBe(contentOf('/raw/626c8fab/reference/genome.fasta').length)
+    expect(keys.has(key(name, 's3://ngi-igenomes/testdata/reads/SRR6357076_1.fastq.gz'))).toBe(true)
+
+    const inputs3 = readFileSync(join(dir, 'inputs3.csv'), 'utf8')
+    expect(inputs3).toBe(SHEET.split(`${RAW}/`).join(`s3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/`)
+      .replace('s3://ngi-igenomes/', `s3://dest/${D}/${name}/data/ngi-igenomes/`))
+    expect(readFileSync(join(p.root, 'offline', name, 'inputs3.csv'), 'utf8')).toBe(inputs3)
+    expect(await readObject(s3, `${D}/${name}/data/inputs3.csv`)).toBe(inputs3)
+    expect(readlinkSync(join(dir, name, 'inputs3.csv'))).toBe('../inputs3.csv')
+
+    const orig = readFileSync(join(fixtures, 'pipelines', name, 'conf/test.config'), 'utf8')
+    const tc = readFileSync(join(dir, name, 'conf', 'test.config'), 'utf8')   // through the link
+    expect(tc.startsWith(orig)).toBe(true)
+    const block = tc.slice(tc.indexOf(MARKER))
+    expect(block).toContain(`input                        = 's3://dest/${D}/${name}/data/inputs3.csv'`)
+    expect(block).toContain(`fasta                        = 's3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/626c8fab/reference/genome.fasta'`)
+    expect(block).toContain("docker.registry = 'nexus-docker-quay.ship.gov.sg'")
+    expect(block).not.toContain('igenomes_base')   // no genome in this profile
+
+    const again = await p.script('mirror', [name], { env })
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/mirror: 8 files, 0 copied \(0 B\), 8 skipped, ([\d.]+) s/)
+    console.log(`re-run (all skipped): ${/([\d.]+) s →/.exec(again.stdout)![1]} s inside, ${again.ms} ms with node start`)
+    expect(readFileSync(join(dir, 'test.config'), 'utf8')).toBe(tc)
+  })
+
+  it('ROWS=1 keeps the header and one row, and mirrors only its files', async () => {
+    const name = 'bbsplit-list'
+    const dir = stageFixture(p, name)
+    const r = await p.script('mirror', [name, 'ROWS=1'], { env })
+    expect(errs(r.stderr)).toBe('')
+    expect(readFileSync(join(dir, 'inputs3.csv'), 'utf8').trim().split('\n')).toHaveLength(2)
+    // 2 cells + fasta + 2 files in the list, then the rewritten list and inputs3.csv
+    expect(r.stdout).toMatch(/mirror: 7 files, 7 copied/)
+    const list = await readObject(s3, key(name, `${RAW}/626c8fab/reference/bbsplit_fasta_list.txt`))
+    expect(list).toBe(`sarscov2,s3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/626c8fab/reference/sarscov2.fa\nhuman,s3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/626c8fab/reference/human.fa\n`)
+    expect(readFileSync(join(dir, 'test.config'), 'utf8')).toContain(`bbsplit_fasta_list           = 's3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/626c8fab/reference/bbsplit_fasta_list.txt'`)
+  })
+
+  it('mirrors a sarek-like profile: local samplesheet, genome entry files, igenomes_base redirected', async () => {
+    const name = 'igenomes-genome'
+    const dir = stageFixture(p, name)
+    const r = await p.script('mirror', [name, '--with-checksums', '--emit-manifest'], { env })
+    expect(errs(r.stderr)).toBe('')
+    expect(r.code).toBe(0)
+    const keys = await keysUnder(s3, `${D}/${name}/data/`)
+    for (const f of ['genome.fasta', 'genome.fasta.fai', 'vcf/dbsnp_146.hg38.vcf.gz', 'vcf/dbsnp_146.hg38.vcf.gz.tbi']) {
+      expect(keys.has(`${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/homo_sapiens/genome/${f}`)).toBe(true)
+    }
+    expect(keys.has(`${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz`)).toBe(true)
+    const tc = readFileSync(join(dir, 'test.config'), 'utf8')
+    expect(tc).toContain(`igenomes_base              = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules'`)
+    expect(tc).toContain(`bcftools_annotations       = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz'`)
+    expect(tc).not.toMatch(/snpeff_cache\s+=\s+'s3/)
+    const sums = await readObject(s3, `${D}/${name}/data/SHA256SUMS`)
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}ngi-igenomes\/testdata\/nf-core\/modules\/genomics\/homo_sapiens\/genome\/genome.fasta$/m)
+    const manifest = JSON.parse(await readObject(s3, `${D}/${name}/data/data.manifest.json`))
+    expect(manifest.files.find((f: { source: string }) => f.source?.endsWith('genome.fasta'))).toMatchObject({ size: contentOf('testdata/nf-core/modules/genomics/homo_sapiens/genome/genome.fasta').length })
+  })
+
+  it('mirrors an input given as a list of files (http), trimmed by ROWS', async () => {
+    const name = 'input-url-list'
+    const port = new URL(http.url).port
+    const dir = stageFixture(p, name, { '@PORT@': port })
+    const r = await p.script('mirror', [name, 'ROWS=2'], { env })
+    expect(errs(r.stderr)).toBe('')
+    const tc = readFileSync(join(dir, 'test.config'), 'utf8')
+    expect(tc).toMatch(/^ {4}input +=/m)
+    expect(tc).toContain(`= ['s3://dest/${D}/${name}/data/127.0.0.1/raw/bam/test1.bam', 's3://dest/${D}/${name}/data/127.0.0.1/raw/bam/test2.bam'] // the first ROWS files of the input list`)
+    expect((await keysUnder(s3, `${D}/${name}/data/127.0.0.1/`)).size).toBe(2)
+  })
+
+  it('follows params built from nextflow.config defaults (concatenation, interpolation)', async () => {
+    const name = 'params-from-nextflow-config'
+    const dir = stageFixture(p, name)
+    const r = await p.script('mirror', [name], { env })
+    expect(errs(r.stderr)).toBe('')
+    expect(r.stdout).toMatch(/mirror: 4 files, 4 copied/)
+    expect(readFileSync(join(dir, 'inputs3.csv'), 'utf8')).toContain(`s3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/viralrecon/illumina/amplicon/sample1_R1.fastq.gz`)
+    expect(readFileSync(join(dir, 'test.config'), 'utf8')).toContain(`fasta                        = 's3://dest/${D}/${name}/data/raw.githubusercontent.com/nf-core/test-datasets/7f1614baeb0ddf66e60be78c3d9fa55440465ac8/viralrecon/genome/MN908947.3/GCA_011545545.1_ASM1154554v1_genomic.fna.gz'`)
+  })
+
+  it('fails with one line per missing source and leaves test.config as it was', async () => {
+    const name = 'samplesheet-nested-urls'
+    const before = readFileSync(join(p.root, 'pipelines', name, 'test.config'), 'utf8')
+    await s3.client.send(new DeleteObjectCommand({ Bucket: 'dest', Key: key(name, `${RAW}/626c8fab/reference/genes.gtf.gz`) }))
+    const bad = { ...env, SOURCE_REWRITE: `${env.SOURCE_REWRITE};https://raw.githubusercontent.com/nf-core=>${http.url}/nowhere` }
+    http.add({ path: '/raw/626c8fab/reference/genes.gtf.gz', status: 404, body: 'no' })
+    const r = await p.script('mirror', [name], { env: bad })
+    http.add({ path: '/raw/626c8fab/reference/genes.gtf.gz', handler: (_q, res, url) => { res.end(contentOf(url.pathname)) } })
+    expect(r.code).toBe(1)
+    expect(errs(r.stderr)).toMatch(/^✗ https:\/\/raw.githubusercontent.com\/nf-core\/test-datasets\/626c8fab\/reference\/genes.gtf.gz: .*HTTP 404\nmirror: 1 of 7 files failed; .*\n$/)
+    expect(readFileSync(join(p.root, 'pipelines', name, 'test.config'), 'utf8')).toBe(before)
+  })
+
+  it('names a malformed S3_ROOT in one line', async () => {
+    const r = await p.script('mirror', ['params-from-nextflow-config'], { env: { ...env, S3_ROOT: 'dest/offline' } })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe("mirror: S3_ROOT 'dest/offline' is not an s3://bucket/prefix URI\n")
+  })
+
+  it('says so when the pipeline is not staged', async () => {
+    const r = await p.script('mirror', ['rnaseq'], { env })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('mirror: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq\n')
+    expect(existsSync(join(p.root, 'offline', 'rnaseq'))).toBe(false)
+  })
+})
