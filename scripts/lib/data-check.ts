@@ -8,6 +8,7 @@ import { fmtBytes } from './progress.js'
 import { listSizes } from './transfer.js'
 import { listingUrls } from './samplesheet.js'
 import { planProfile, planUrls } from './test-profile.js'
+import { MARKER } from './test-config-writer.js'
 
 export interface DataRef { uri: string; from: string }
 export interface DataCheck { found: { ref: DataRef; size: number }[]; missing: DataRef[]; remote: DataRef[] }
@@ -24,7 +25,9 @@ export function commonDir(keys: string[]): string {
 
 /** The references of the profile as Prod evaluates it: conf/test.config is our rewritten file. */
 export function profileRefs(staged: string, name: string): DataRef[] {
-  if (!existsSync(join(staged, 'conf', 'test.config'))) throw new UserError(`pipelines/${name}/${name}/conf/test.config is missing; run: just mirror ${name}`)
+  const tc = join(staged, 'conf', 'test.config')
+  if (!existsSync(tc)) throw new UserError(`pipelines/${name}/${name}/conf/test.config is missing; run: just mirror ${name}`)
+  if (!readFileSync(tc, 'utf8').includes(MARKER)) throw new UserError(`pipelines/${name}/test.config does not point at S3 yet; run: just mirror ${name}`)
   let cfg
   try {
     cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], env: {}, readFile: (p) => { try { return readFileSync(p, 'utf8') } catch { return undefined } } })
