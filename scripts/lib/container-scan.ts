@@ -27,12 +27,35 @@ function atStatementStart(toks: Tok[], i: number): boolean {
 /** Every `container ...` directive of a .nf file (empty when the word does not even occur). */
 export function scanNf(src: string): Found[] {
   if (!/\bcontainer\b/.test(src)) return []
-  let toks: Tok[]
-  try { toks = lex(src) } catch (e) {
+  // Directives sit above `input:`; reading only that head of the file (not the scripts below) is much
+  // faster. The whole file is read when a directive uses a variable that may be assigned further down.
+  const cut = headEnd(src)
+  if (cut < src.length) {
+    try {
+      const missing = { variable: false }
+      const found = scanTokens(src, lex(src.slice(0, cut)), missing)
+      if (!missing.variable) return found
+    } catch (e) { if (!(e instanceof LexError)) throw e }
+  }
+  try { return scanTokens(src, lex(src), { variable: false }) } catch (e) {
     if (!(e instanceof LexError)) throw e
     return fallback(src, e)
   }
+}
+
+/** Where the head of the file ends: the first section label (`input:`, `script:`...) after the last directive line. */
+function headEnd(src: string): number {
+  let last = 0
+  for (const m of src.matchAll(/^[ \t]*container\b/gm)) last = m.index!
+  const label = /^[ \t]*(input|output|script|shell|exec|stub|when)[ \t]*:/gm
+  label.lastIndex = last
+  const m = label.exec(src)
+  return m ? m.index : src.length
+}
+
+function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): Found[] {
   const vars = collectVars(toks)
+  const scopeWith = (v: Map<string, Node[]>, notes: string[]) => varScope(v, notes, missing)
   const out: Found[] = []
   const frames: { cond?: Val; chain?: Val[] }[] = []   // one per open `{`; if/else blocks carry their condition
   let pending: { cond: Val; chain: Val[] } | undefined
@@ -104,13 +127,13 @@ function collectVars(toks: Tok[]): Map<string, Node[]> {
 }
 
 /** Docker's scope plus the file's variables: a variable is known only if every assignment gives one same value. */
-function scopeWith(vars: Map<string, Node[]>, notes: string[], depth = 0): Scope {
+function varScope(vars: Map<string, Node[]>, notes: string[], missing: { variable: boolean }, depth = 0): Scope {
   return (names) => {
     const base = dockerScope(names)
     if (base || names.length !== 1 || depth > 3) return base
     const nodes = vars.get(names[0])
-    if (!nodes) return undefined
-    const vals = nodes.map((n) => evaluate(n, scopeWith(vars, notes, depth + 1)))
+    if (!nodes) { missing.variable = true; return undefined }
+    const vals = nodes.map((n) => evaluate(n, varScope(vars, notes, missing, depth + 1)))
     const shown = vals.map((v) => v.k === 'known' ? JSON.stringify(v.v) : '?')
     if (vals.every((v) => v.k === 'known' && JSON.stringify(v.v) === JSON.stringify((vals[0] as { v: unknown }).v))) return vals[0]
     notes.push(`${names[0]} is assigned ${vals.length} values: ${[...new Set(shown)].join(' | ')}`)

@@ -33,6 +33,12 @@ describe('scanNf: forms of container declarations in .nf files', () => {
     ['division is not a slashy string', `def m = task.memory.toGiga() / 2\ncontainer 'biocontainers/x:1'`, [[2, 'biocontainers/x:1']]],
   ])('%s', (_name, src, expected) => expect(values(src)).toEqual(expected))
 
+  it('reads only the head of a file unless a variable may be assigned below', () => {
+    const src = `process P {\n  container 'biocontainers/x:1'\n  script:\n  """\n  unterminated`
+    expect(values(src)).toEqual([[2, 'biocontainers/x:1']])
+    expect(values(`process P {\n  container "quay.io/biocontainers/\${id}"\n  input:\n  val x\n  script:\n  id = 'y:1'\n}`)).toEqual([[2, 'quay.io/biocontainers/y:1']])
+  })
+
   it('keeps the text as written and says why a value is unknown', () => {
     const [f] = scanNf(`process S {\n  container "quay.io/biocontainers/\${container_id}"\n  container_id = 'a:1'\n  if (x) { container_id = 'b:2' }\n}`)
     expect(f.text).toBe('container "quay.io/biocontainers/${container_id}"')
@@ -52,7 +58,7 @@ describe('scanNf: forms of container declarations in .nf files', () => {
   })
 
   it('reports directives of a file it cannot tokenize', () => {
-    const found = scanNf(`process P {\n  container 'biocontainers/x:1'\n  script:\n  """\n  unterminated`)
+    const found = scanNf(`process P {\n  tag "unterminated\n  container 'biocontainers/x:1'\n  script:\n  """\n  x\n  """\n}`)
     expect(found).toHaveLength(1)
     expect(found[0].value.k).toBe('unk')
     expect(found[0].notes[0]).toMatch(/could not read the file \(unterminated string/)
