@@ -14,6 +14,8 @@ type Node = Expr extends infer T ? T extends unknown ? Omit<T, 'src' | 'line'> :
 const CONTINUES = new Set(['?', ':', '?:', '.', '?.', '*.', '&&', '||'])
 const BINARY: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!=', '=~', '==~', '<=>'], ['<', '>', '<=', '>=', 'in', 'instanceof', 'as'],
   ['..', '..<'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']]
+const LEVEL = new Map(BINARY.flatMap((ops, level) => ops.map((o) => [o, level] as const)))
+const WORD_OPS = new Set(['in', 'instanceof', 'as'])
 
 export class ExprParser {
   i = 0
@@ -91,12 +93,12 @@ export class ExprParser {
     return c
   }
 
-  binary(level: number): Expr {
-    if (level === BINARY.length) return this.unary()
+  /** precedence climbing: operators of level >= min, all left-associative */
+  binary(min: number): Expr {
     const start = this.peek()!
-    let l = this.binary(level + 1)
+    let l = this.unary()
     for (;;) {
-      const op = BINARY[level].find((o) => this.atOp(o))
+      const op = this.binaryOp(min)
       if (!op) return l
       const t = this.next()
       this.skipNl()
@@ -104,14 +106,28 @@ export class ExprParser {
         const type = this.typeName()
         l = this.node({ k: 'bin', op, l, r: { k: 'lit', v: type, src: type, line: t.line } }, start)
       } else {
-        l = this.node({ k: 'bin', op, l, r: this.binary(level + 1) }, start)
+        l = this.node({ k: 'bin', op, l, r: this.binary(LEVEL.get(op)! + 1) }, start)
       }
     }
   }
 
-  atOp(o: string): boolean {
-    if (/^[a-z]/.test(o)) return this.peek()?.t === 'id' && this.peek()!.v === o
-    return this.opAhead(o)
+  /** the next binary operator if its level is >= min (`&&`, `||` may start the next line) */
+  binaryOp(min: number): string | undefined {
+    const t = this.peek()
+    if (!t) return undefined
+    if (t.t === 'nl') {
+      let j = this.i
+      while (this.toks[j]?.t === 'nl') j++
+      const u = this.toks[j]
+      if (u?.t !== 'op' || (u.v !== '&&' && u.v !== '||') || LEVEL.get(u.v)! < min) return undefined
+      this.i = j
+      return u.v
+    }
+    if (t.t === 'op' || (t.t === 'id' && WORD_OPS.has(t.v))) {
+      const level = LEVEL.get(t.v)
+      return level !== undefined && level >= min ? t.v : undefined
+    }
+    return undefined
   }
 
   typeName(): string {
@@ -141,7 +157,8 @@ export class ExprParser {
     let e = this.primary()
     for (;;) {
       const t = this.peek()
-      if (this.opAhead('.') || this.opAhead('?.') || this.opAhead('*.')) {
+      if (t === undefined) return e
+      if ((t.t === 'op' || t.t === 'nl') && (this.opAhead('.') || this.opAhead('?.') || this.opAhead('*.'))) {
         const dot = this.next()
         const nameTok = this.next()
         if (nameTok.t !== 'id' && nameTok.t !== 'str') throw new ParseError(nameTok.line, `unexpected '${nameTok.v}' after '.'`)
@@ -152,17 +169,19 @@ export class ExprParser {
         } else {
           e = this.node({ k: 'prop', obj: e, name: nameTok.v, safe: dot.v === '?.' }, start)
         }
-      } else if (this.isOp('(') && t!.line === this.toks[this.i - 1].line) {
+      } else if (t.t !== 'op') {
+        return e
+      } else if (this.isOp('(') && t.line === this.toks[this.i - 1].line) {
         const args = this.args()
         e = e.k === 'id' ? this.node({ k: 'call', obj: null, name: e.name, args }, start) : this.node({ k: 'opaque' }, start)
-      } else if (this.isOp('[') && t!.line === this.toks[this.i - 1].line) {
+      } else if (this.isOp('[') && t.line === this.toks[this.i - 1].line) {
         this.next()
         const index = this.inside(() => this.expr())
         this.inside(() => this.expect(']'))
         e = this.node({ k: 'index', obj: e, index }, start)
       } else if (this.isOp('.&') || this.isOp('++') || this.isOp('--')) {
         this.next()
-        if (this.peek()?.t === 'id' && t!.v === '.&') this.next()
+        if (this.peek()?.t === 'id' && t.v === '.&') this.next()
         e = this.node({ k: 'opaque' }, start)
       } else {
         return e

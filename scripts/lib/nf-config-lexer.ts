@@ -14,11 +14,18 @@ export interface Tok {
   line: number
 }
 
-const OPS = ['..<', '<=>', '==~', '?.', '?:', '*.', '.&', '=~', '==', '!=', '<=', '>=', '&&', '||', '..', '->', '<<', '>>',
-  '+=', '-=', '*=', '/=', '++', '--', '**', '::', ...'{}()[],:;.?=!<>+-*/%&|^~@']
+// One sticky regex for the common tokens (native regex code is far faster than a char loop on a cold start):
+// 1 blanks / line continuation / comments, 2 newline, 3 identifier, 4 plain quoted string, 5 operator, 6 rest.
+const TOKEN = new RegExp([
+  String.raw`([ \t\r\f\uFEFF]+|\\\r?\n|\/\/[^\n]*|\/\*[\s\S]*?\*\/)`,
+  String.raw`(\n)`,
+  String.raw`([A-Za-z_$][\w$]*)`,
+  String.raw`('[^'\\\n]+'|''(?!')|"[^"\\$\n]+"|""(?!"))`,
+  String.raw`(\.\.<|<=>|==~|\?\.|\?:|\*\.|\.&|=~|==|!=|<=|>=|&&|\|\||\.\.|->|<<|>>|\+=|-=|\*=|\/=|\+\+|--|\*\*|::|[{}()[\],:;.?=!<>+\-*/%&|^~@])`,
+  String.raw`()(?=[0-9'"/])`,
+].join('|'), 'y')
 // Nextflow adds memory and duration units to numbers: `6.GB`, `48.h`; kept as their text.
 const UNIT = /^(b|kb|mb|gb|tb|pb|eb|zb|ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)$/i
-const IDENT = /[A-Za-z_$][\w$]*/y
 const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/y
 const UNIT_SUFFIX = /\.([A-Za-z]+)(?![\w$(])/y
 const PATH = /[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*/y
@@ -44,53 +51,44 @@ class Lexer {
     let depth = 0
     if (holeLine === 0 && text.startsWith('#!')) this.pos = text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')
     while (this.pos < text.length) {
-      const c = text[this.pos]
       const s = this.pos
-      if (c === '\n') {
-        out.push({ t: 'nl', v: '\n', s, e: s + 1, line: this.line++ })
-        this.pos++
-      } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\uFEFF') {
-        this.pos++
-      } else if (c === '\\' && (text[s + 1] === '\n' || (text[s + 1] === '\r' && text[s + 2] === '\n'))) {
-        this.pos += text[s + 1] === '\n' ? 2 : 3  // line continuation
-        this.line++
-      } else if (c === '/' && text[s + 1] === '/') {
-        const end = text.indexOf('\n', s)
-        this.pos = end < 0 ? text.length : end
-      } else if (c === '/' && text[s + 1] === '*') {
-        const end = text.indexOf('*/', s + 2)
-        if (end < 0) this.fail('unterminated /* comment')
-        this.countLines(s, end + 2)
-        this.pos = end + 2
-      } else if (c === '/' && startsOperand(out)) {
-        out.push(this.slashy())
-      } else if (c === '"' || c === "'") {
-        out.push(this.string())
-      } else if (c >= '0' && c <= '9') {
-        out.push(this.number())
-      } else if (/[A-Za-z_$]/.test(c)) {
-        IDENT.lastIndex = s
-        const v = IDENT.exec(text)![0]
-        this.pos += v.length
+      TOKEN.lastIndex = s
+      const m = TOKEN.exec(text)
+      if (m === null || m[6] !== undefined) {
+        // the slow paths: strings with escapes or holes, numbers, unterminated comments, stray characters
+        const c = text[s]
+        if (c === '"' || c === "'") out.push(this.string())
+        else if (c >= '0' && c <= '9') out.push(this.number())
+        else this.fail(`unexpected character '${c}'`)
+        continue
+      }
+      const v = m[0]
+      this.pos += v.length
+      if (m[1] !== undefined) {  // blanks, a line continuation, or a comment
+        if (v.charCodeAt(0) === 47 || v.charCodeAt(0) === 92) this.countLines(v)
+      } else if (m[2] !== undefined) {
+        out.push({ t: 'nl', v, s, e: this.pos, line: this.line++ })
+      } else if (m[3] !== undefined) {
         out.push({ t: 'id', v, s, e: this.pos, line: this.line })
+      } else if (m[4] !== undefined) {
+        out.push({ t: 'str', v: v.slice(1, -1), s, e: this.pos, line: this.line })
+      } else if (v === '/' && text.charCodeAt(this.pos) === 42) {
+        this.fail('unterminated /* comment')
+      } else if (v === '/' && startsOperand(out)) {
+        this.pos = s
+        out.push(this.slashy())
       } else {
-        if (c === '{') depth++
-        if (c === '}' && depth-- === 0 && holeLine > 0) {
-          this.pos++
-          return out
-        }
-        const op = OPS.find((o) => text.startsWith(o, s))
-        if (!op) this.fail(`unexpected character '${c}'`)
-        this.pos += op.length
-        out.push({ t: 'op', v: op, s, e: this.pos, line: this.line })
+        if (v === '{') depth++
+        else if (v === '}' && depth-- === 0 && holeLine > 0) return out
+        out.push({ t: 'op', v, s, e: this.pos, line: this.line })
       }
     }
     if (holeLine > 0) this.fail('unterminated string: ${ is never closed', holeLine)
     return out
   }
 
-  countLines(from: number, to: number) {
-    for (let i = from; i < to; i++) if (this.text.charCodeAt(i) === 10) this.line++
+  countLines(v: string) {
+    for (let i = v.indexOf('\n'); i >= 0; i = v.indexOf('\n', i + 1)) this.line++
   }
 
   number(): Tok {

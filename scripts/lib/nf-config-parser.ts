@@ -5,8 +5,16 @@ import { ConfigSyntaxError, type Expr, type Statement } from './nf-config-types.
 
 /** Parse one file's text into statements (throws ConfigSyntaxError with file:line on malformed input). */
 export function parseConfig(text: string, file: string): Statement[] {
-  return new StatementParser(lex(text, file), text, file).parseFile()
+  const key = `${file}\0${text}`
+  const hit = cache.get(key)
+  if (hit) return hit
+  const stmts = new StatementParser(lex(text, file), text, file).parseFile()
+  if (cache.size >= 500) cache.delete(cache.keys().next().value!)
+  cache.set(key, stmts)
+  return stmts
 }
+// Callers load the same pipeline several times (per profile set); statements are never mutated, so share them.
+const cache = new Map<string, Statement[]>()
 
 const SELECTOR = /^(withName|withLabel):\s*(.*)$/s
 
