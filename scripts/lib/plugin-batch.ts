@@ -7,6 +7,7 @@ import { newestFitting, resolveReleases, type Release } from './plugin-index.js'
 import { installPlugin, openWorkDir, pluginDirName, readManifest } from './plugin-install.js'
 import { type PluginRef, refName } from './plugins-list.js'
 import { satisfies } from './nf-version.js'
+import { dependencyWarnings } from './plugin-needs.js'
 import { settlePool } from './pool.js'
 
 export type Status = 'installed' | 'repaired' | 'present' | 'failed'
@@ -26,7 +27,8 @@ export const isInstalled = (pluginsDir: string, ref: { id: string; version: stri
 /** Entries of the plugins dir that are not plugin folders with a manifest: offline Nextflow fails on them. */
 export function strayEntries(pluginsDir: string): string[] {
   if (!existsSync(pluginsDir)) return []
-  return readdirSync(pluginsDir).filter((f) => !statSync(join(pluginsDir, f)).isDirectory() || !readManifest(join(pluginsDir, f))).sort()
+  const isDir = (p: string) => { try { return statSync(p).isDirectory() } catch { return false } }
+  return readdirSync(pluginsDir).filter((f) => !isDir(join(pluginsDir, f)) || !readManifest(join(pluginsDir, f))).sort()
 }
 
 export interface BatchOptions {
@@ -76,11 +78,11 @@ export async function installAll(refs: PluginRef[], pluginsDir: string, opts: Ba
   const nxf = env.NXF_VER
   if (!nxf) opts.warn('NXF_VER is not set; cannot check that the plugins fit the Prod Nextflow (set it in env/System-ENV)')
   for (const r of refs) {
-    const res = results.get(refName(r))!
-    if (res.status === 'failed' || !nxf) continue
-    const fromIndex = releases.get(r.id)?.find((x) => x.version === r.version)?.requires
-    const requires = readManifest(join(pluginsDir, pluginDirName(r.id, r.version)))?.['Plugin-Requires'] ?? fromIndex
-    if (satisfies(nxf, requires)) continue
+    if (results.get(refName(r))!.status === 'failed') continue
+    const mf = readManifest(join(pluginsDir, pluginDirName(r.id, r.version)))
+    for (const w of dependencyWarnings(refs, r, mf?.['Plugin-Dependencies'])) opts.warn(w)
+    const requires = mf?.['Plugin-Requires'] ?? releases.get(r.id)?.find((x) => x.version === r.version)?.requires
+    if (!nxf || satisfies(nxf, requires)) continue
     const fit = newestFitting(releases.get(r.id) ?? [], nxf)
     opts.warn(`${refName(r)} requires Nextflow ${requires} but NXF_VER is ${nxf}; that Nextflow disables it ("Plugin validation failed")${fit ? `; ${r.id}@${fit.version} fits` : ''}`)
   }

@@ -1,4 +1,5 @@
 // plugin-needs: what staged pipelines ask of plugins.list: declared plugins, and nf-amazon for s3:// inputs.
+import { satisfies } from './nf-version.js'
 import { type PluginRef, refName, splitRef } from './plugins-list.js'
 
 /** What we read of one staged pipeline (from nf-config's loadConfig with the test profile). */
@@ -59,6 +60,32 @@ export function pluginWarnings(list: PluginRef[], pipelines: PipelineNeeds[], nx
       const v = nxfVer ? AMAZON_DEFAULT[nxfVer] : undefined
       out.push(`${p.name} needs nf-amazon (${why}) but plugins.list lacks it; add ${v ? `nf-amazon@${v} (the default of Nextflow ${nxfVer})` : 'nf-amazon@<version>'}`)
     }
+  }
+  return out
+}
+
+/** pf4j `Plugin-Dependencies`: `nf-a@>=1.0.0, nf-b?` → { id, constraint, optional }. */
+export function parseDependencies(text: string | undefined): { id: string; constraint: string; optional: boolean }[] {
+  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const at = s.indexOf('@')
+    let id = at < 0 ? s : s.slice(0, at)
+    const optional = id.endsWith('?')
+    if (optional) id = id.slice(0, -1)
+    return { id: id.trim(), constraint: at < 0 ? '' : s.slice(at + 1).trim(), optional }
+  })
+}
+
+/**
+ * A plugin's manifest may name other plugins it needs; offline, Nextflow can only load them from the
+ * plugins dir, so each must be in plugins.list at a version that fits.
+ */
+export function dependencyWarnings(list: PluginRef[], ref: PluginRef, dependencies: string | undefined): string[] {
+  const out: string[] = []
+  for (const d of parseDependencies(dependencies)) {
+    if (d.optional) continue
+    const have = list.find((r) => r.id === d.id)
+    if (!have) out.push(`${refName(ref)} depends on ${d.id}${d.constraint ? ` (${d.constraint})` : ''}, which plugins.list lacks; add it`)
+    else if (d.constraint && !satisfies(have.version, d.constraint)) out.push(`${refName(ref)} depends on ${d.id} ${d.constraint}, but plugins.list pins ${refName(have)}`)
   }
   return out
 }

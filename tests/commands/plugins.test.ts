@@ -176,6 +176,17 @@ describe('just plugins', () => {
     } finally { p.cleanup(); await vsrv.close() }
   })
 
+  it('warns when a plugin depends on one plugins.list lacks', async () => {
+    const d = makePlugin('nf-dep', '1.0.0', { dependencies: 'nf-b@>=2.0.0, nf-zz@>=1.0.0' })
+    const dsrv = await pluginServer([d, b])
+    const p = project('nf-dep@1.0.0,nf-b@2.0.0')
+    try {
+      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: dsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: dsrv.indexUrl, SOURCE_REWRITE: dsrv.rewrite } })
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe('warning: nf-dep@1.0.0 depends on nf-zz (>=1.0.0), which plugins.list lacks; add it\n')
+    } finally { p.cleanup(); await dsrv.close() }
+  })
+
   it('warns about stray entries in the plugins dir', async () => {
     const p = project('nf-b@2.0.0')
     try {

@@ -6,7 +6,7 @@ import { serve, type TestServer } from './http-server.js'
 export interface TestPlugin { id: string; version: string; requires?: string; zip: Buffer; sha512: string; files: Record<string, string> }
 
 /** A zip laid out like a real release: classes/ (the plugin jar unpacked, with its manifest) and lib/*.jar. */
-export function makePlugin(id: string, version: string, opts: { requires?: string; manifestId?: string; bulk?: number } = {}): TestPlugin {
+export function makePlugin(id: string, version: string, opts: { requires?: string; manifestId?: string; bulk?: number; dependencies?: string } = {}): TestPlugin {
   const manifest = [
     'Manifest-Version: 1.0',
     `Plugin-Id: ${opts.manifestId ?? id}`,
@@ -14,6 +14,7 @@ export function makePlugin(id: string, version: string, opts: { requires?: strin
     `Plugin-Class: nextflow.${id.replace(/\W/g, '')}.TestPlugin`,
     'Plugin-Provider: nf-offline tests',
     ...(opts.requires ? [`Plugin-Requires: ${opts.requires}`] : []),
+    ...(opts.dependencies ? [`Plugin-Dependencies: ${opts.dependencies}`] : []),
     '', '',
   ].join('\r\n')
   const files: Record<string, string> = {

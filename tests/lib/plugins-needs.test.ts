@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { amazonReason, type PipelineNeeds, pluginWarnings } from '../../scripts/lib/plugin-needs.js'
+import { amazonReason, dependencyWarnings, type PipelineNeeds, pluginWarnings } from '../../scripts/lib/plugin-needs.js'
 import { parsePluginsList } from '../../scripts/lib/plugins-list.js'
 
 const pipe = (over: Partial<PipelineNeeds>): PipelineNeeds => ({ name: 'rnaseq', config: 'pipelines/rnaseq/rnaseq/nextflow.config', plugins: [], params: {}, ...over })
@@ -33,4 +33,18 @@ describe('pluginWarnings', () => {
 
   it('suggests no version for a Nextflow it does not know', () =>
     expect(pluginWarnings(noAmazon, [pipe({ params: { input: 's3://b/x.csv' } })], '23.04.1')[0]).toMatch(/add nf-amazon@<version>$/))
+})
+
+describe('dependencyWarnings (a manifest\'s Plugin-Dependencies)', () => {
+  const list = parsePluginsList('nf-amazon@2.9.3,nf-x@1.0.0')
+  const x = list[1]
+  it.each([
+    [undefined, []],
+    ['', []],
+    ['nf-amazon@>=2.0.0', []],
+    ['nf-amazon', []],
+    ['nf-opt?@>=1.0.0', []],
+    ['nf-amazon@>=3.0.0', ['nf-x@1.0.0 depends on nf-amazon >=3.0.0, but plugins.list pins nf-amazon@2.9.3']],
+    ['nf-amazon@>=2.0.0, nf-y@>=0.2.0', ['nf-x@1.0.0 depends on nf-y (>=0.2.0), which plugins.list lacks; add it']],
+  ])('%j', (deps, want) => expect(dependencyWarnings(list, x, deps)).toEqual(want))
 })
