@@ -1,0 +1,61 @@
+// images-suggest: analyse the images of a pipeline's recent releases, from archives cached outside pipelines/.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { extractRelease } from './archive.js'
+import { describeError } from './cli.js'
+import type { Env } from './env.js'
+import { recoverSwap, swapDir, sweepTemps, tmpName, writeFileAtomicSync } from './fsx.js'
+import { fetchArchive, type Release } from './github.js'
+import { quayVerdict, type QuayVerdict } from './images-cli.js'
+import { analysePipeline } from './images-config.js'
+import { mapPool } from './pool.js'
+
+export interface ReleaseVerdict { tag: string; verdict?: QuayVerdict; error?: string }
+
+/**
+ * The code of release `tag`, extracted once under `<cache>/releases/<name>-<tag>` (temp dir + swap,
+ * stamped with the archive's sha256 so a changed archive is re-extracted).
+ */
+export async function releaseCode(env: Env, cache: string, name: string, tag: string): Promise<string> {
+  const archive = await fetchArchive(env, cache, name, tag)
+  const dir = join(cache, 'releases', `${name}-${tag.replace(/[^A-Za-z0-9._-]/g, '_')}`)
+  const stamp = `${dir}.sha256`
+  if (existsSync(dir) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === archive.sha256) return dir
+  recoverSwap(dir)
+  sweepTemps(join(cache, 'releases'))
+  const fresh = tmpName(dir)
+  await extractRelease(archive.path, fresh)
+  await swapDir(fresh, dir)
+  writeFileAtomicSync(stamp, `${archive.sha256}\n`)
+  return dir
+}
+
+/** Analyse `releases` `parallel` at a time; `onVerdict` hears each as soon as it is known. */
+export async function judgeReleases(
+  env: Env, cache: string, name: string, releases: Release[], allowUnresolved: boolean,
+  onVerdict: (v: ReleaseVerdict) => void, parallel = 4,
+): Promise<ReleaseVerdict[]> {
+  return mapPool(releases, parallel, async (r) => {
+    let v: ReleaseVerdict
+    try {
+      v = { tag: r.tag, verdict: quayVerdict(analysePipeline(await releaseCode(env, cache, name, r.tag)), allowUnresolved) }
+    } catch (e) {
+      v = { tag: r.tag, error: describeError(e) }   // one bad release must not hide the others' verdicts
+    }
+    onVerdict(v)
+    return v
+  })
+}
+
+/** One line per release: the verdict and its evidence (count and first offender). */
+export function verdictLine(v: ReleaseVerdict): string {
+  if (v.error) return `✗ ${v.tag}: could not analyse: ${v.error}`
+  const q = v.verdict!
+  if (q.ok) return `✓ ${v.tag}: all ${q.total} images on quay.io${q.unresolved.length ? ` (${q.unresolved.length} unresolved allowed)` : ''}`
+  const first = q.offenders[0]
+  const parts = [
+    q.offenders.length ? `${q.offenders.length} of ${q.total} images not on quay.io, first ${first.image} (${first.declared_in[0]})` : '',
+    q.unresolved.length ? `${q.unresolved.length} unresolved, first ${q.unresolved[0].at}` : '',
+  ].filter(Boolean)
+  return `✗ ${v.tag}: ${parts.join('; ')}`
+}
