@@ -1,10 +1,10 @@
 // images-suggest: analyse the images of a pipeline's recent releases, from archives cached outside pipelines/.
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { extractRelease } from './archive.js'
 import { describeError } from './cli.js'
 import type { Env } from './env.js'
-import { recoverSwap, swapDir, sweepTemps, tmpName, writeFileAtomicSync } from './fsx.js'
+import { recoverSwap, swapDir, tmpName, writeFileAtomicSync } from './fsx.js'
 import { fetchArchive, type Release } from './github.js'
 import { quayVerdict, type QuayVerdict } from './images-cli.js'
 import { analysePipeline } from './images-config.js'
@@ -22,12 +22,30 @@ export async function releaseCode(env: Env, cache: string, name: string, tag: st
   const stamp = `${dir}.sha256`
   if (existsSync(dir) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === archive.sha256) return dir
   recoverSwap(dir)
-  sweepTemps(join(cache, 'releases'))
+  sweepDeadTemps(dir)
   const fresh = tmpName(dir)
   await extractRelease(archive.path, fresh)
   await swapDir(fresh, dir)
   writeFileAtomicSync(stamp, `${archive.sha256}\n`)
   return dir
+}
+
+/**
+ * Remove what a killed run left while extracting this release (`.<name>.tmp-<pid>-*`), but never the
+ * temp dirs of runs still alive: releases are extracted in parallel, possibly by two commands at once.
+ */
+function sweepDeadTemps(dir: string): void {
+  const parent = dirname(dir)
+  if (!existsSync(parent)) return
+  for (const f of readdirSync(parent)) {
+    const m = f.startsWith(`.${basename(dir)}.tmp-`) ? /\.tmp-(\d+)-/.exec(f) : null
+    if (m && !alive(Number(m[1]))) rmSync(join(parent, f), { recursive: true, force: true })
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
 }
 
 /** Analyse `releases` `parallel` at a time; `onVerdict` hears each as soon as it is known. */

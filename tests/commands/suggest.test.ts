@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type TestServer } from '../helpers/http-server.js'
@@ -51,6 +52,19 @@ describe('just suggest', () => {
     expect(r.stdout).toMatch(/quay-only releases, newest first: 1\.2\.0 1\.0\.0\n$/)
     expect(downloads()).toBe(before)
     expect(r.ms).toBeLessThan(5000)
+  })
+
+  it('clears what a killed run left, never the temp dirs of a run still going', async () => {
+    const q = tmpProject()
+    try {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!
+      const rel = join(q.root, '.cache/releases')
+      mkdirSync(join(rel, `.multi-1.0.0.tmp-${dead}-aaaaaa`), { recursive: true })
+      mkdirSync(join(rel, `.multi-1.0.0.tmp-${process.pid}-bbbbbb`), { recursive: true })
+      const r = await q.just(['suggest', 'multi'], { env })
+      expect(r.code).toBe(0)
+      expect(readdirSync(rel).filter((f) => f.includes('.tmp-'))).toEqual([`.multi-1.0.0.tmp-${process.pid}-bbbbbb`])
+    } finally { q.cleanup() }
   })
 
   it.each([[['suggest', 'multi', '2']], [['suggest', 'PIPELINE=multi', '2']], [['suggest', 'multi', 'N=2']]])('`just %s` checks only the 2 newest', async (args) => {
