@@ -1,21 +1,23 @@
 // run: start nextflow on this pipeline's staged code: run | stub (offline, docker) | preview | test (online).
-import { main, parseArgs, UserError } from './lib/cli.js'
+import { main, UserError } from './lib/cli.js'
 import { loadContext } from './lib/context.js'
 import {
-  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow,
+  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow, splitVars,
 } from './lib/nextflow.js'
 import { existsSync } from 'node:fs'
 
 await main('run', async () => {
-  // the recipe passes the mode first; every later word goes to nextflow verbatim (parseArgs would reshape --flags)
+  // the recipe passes the mode first; leading KEY=VALUE words set variables, the rest goes to nextflow
+  // verbatim (parseArgs would reshape --flags)
   const [mode, ...words] = process.argv.slice(2) as [Mode, ...string[]]
   if (!MODES.includes(mode) || mode === 'smoke') throw new UserError(`unknown mode '${mode ?? ''}'; use run, stub, preview or test`)
-  const ctx = loadContext(parseArgs([]), { needPipeline: true })
+  const { args, rest } = splitVars(words)
+  const ctx = loadContext(args, { needPipeline: true })
   const name = ctx.pipeline!
 
   // 1. the staged code and the programs this mode needs
   checkStaged(ctx.staged!, name)
-  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(words) })
+  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest) })
   checkTools(plan)
   const jar = frameworkJar(plan.env)
   if (isOffline(mode) && jar && !existsSync(jar)) {

@@ -71,15 +71,23 @@ export function passThrough(words: string[]): string[] {
 }
 
 /**
+ * Leading KEY=VALUE words set variables, as in every recipe (`just run NXF_VER=24.10.6 -resume`);
+ * every word from the first other one on goes to nextflow verbatim.
+ */
+export function splitVars(words: string[]): { args: Args; rest: string[] } {
+  let i = 0
+  while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i])) i++
+  return { args: parseArgs(words.slice(0, i)), rest: words.slice(i) }
+}
+
+/**
  * Root recipes that run nextflow (`smoke rnaseq --max_cpus 2`, `bootstrap PIPELINE=rnaseq -resume`):
  * leading KEY=VALUE words and the pipeline name for loadContext, every later word for nextflow verbatim.
  */
 export function splitPipelineWords(words: string[]): { args: Args; extra: string[] } {
-  let i = 0
-  while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i])) i++
-  const args = parseArgs(words.slice(0, i))
-  if (!args.vars.PIPELINE && i < words.length && !words[i].startsWith('-')) args._.push(words[i++])
-  return { args, extra: passThrough(words.slice(i)) }
+  const { args, rest } = splitVars(words)
+  if (!args.vars.PIPELINE && rest.length && !rest[0].startsWith('-')) args._.push(rest.shift()!)
+  return { args, extra: passThrough(rest) }
 }
 
 /** The smoke run's extra config: pull every short image name through the registry proxy. */

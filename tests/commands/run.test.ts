@@ -61,6 +61,13 @@ describe('just run | stub | test | preview', () => {
       '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
   })
 
+  it('takes leading KEY=VALUE words as variables, as every recipe does', async () => {
+    const { r, call } = await justRun(['test', 'NXF_WORK=/tmp/elsewhere', '--max_cpus', '2', 'X=1'])
+    expect(r.code).toBe(0)
+    expect(call.env.NXF_WORK).toBe('/tmp/elsewhere')
+    expect(call.argv.slice(-3)).toEqual(['--max_cpus', '2', 'X=1'])
+  })
+
   it('works from inside the staged code and still runs nextflow in the pipeline folder', async () => {
     const { r, call } = await justRun(['stub'], 'pipelines/basic/basic/conf')
     expect(r.code).toBe(0)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, splitPipelineWords, type Mode, type Tool } from '../../scripts/lib/nextflow.js'
+import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, splitPipelineWords, splitVars, type Mode, type Tool } from '../../scripts/lib/nextflow.js'
 
 const dir = '/t/pipelines/rnaseq'
 const staged = `${dir}/rnaseq`
@@ -56,6 +56,19 @@ describe('passThrough', () => {
   it.each([
     [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x', '--']], [['--max_cpus', '2'], ['--max_cpus', '2']],
   ])('%j → %j', (words, out) => expect(passThrough(words)).toEqual(out))
+})
+
+describe('splitVars', () => {
+  it.each<[string[], Record<string, string>, string[]]>([
+    [[], {}, []],
+    [['NXF_VER=24.10.6', '-resume'], { NXF_VER: '24.10.6' }, ['-resume']],
+    [['--max_cpus', '2', 'NXF_VER=1'], {}, ['--max_cpus', '2', 'NXF_VER=1']],
+    [['A=1', 'B=x y', 'x'], { A: '1', B: 'x y' }, ['x']],
+  ])('%j → vars %j, nextflow %j', (words, vars, rest) => {
+    const r = splitVars(words)
+    expect(r.args.vars).toEqual(vars)
+    expect(r.rest).toEqual(rest)
+  })
 })
 
 describe('splitPipelineWords', () => {
