@@ -144,7 +144,7 @@ describe('just plugins', () => {
     const p = project(big.map((m) => `${m.id}@1.0.0`).join(','))
     const next = seeded(5)
     try {
-      for (let run = 0; run < 4; run++) {
+      for (let run = 0; run < 3; run++) {
         await killAfter(p, 'plugins', ['--no-sync'], 300 + Math.floor(next() * 1200), { env: kenv })
         const dir = pluginsOf(p)
         for (const name of existsSync(dir) ? readdirSync(dir) : []) {
