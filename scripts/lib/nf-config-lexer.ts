@@ -14,16 +14,16 @@ export interface Tok {
   line: number
 }
 
-// One sticky regex for the common tokens (native regex code is far faster than a char loop on a cold start):
-// 1 blanks / line continuation / comments, 2 newline, 3 identifier, 4 plain quoted string, 5 operator, 6 rest.
+// One sticky regex for the common tokens: native regex code is far faster than a char loop on a cold start, and
+// test() allocates nothing; the first character then tells what matched. Digits and quoted strings with escapes or
+// holes do not match here and take the slow paths.
 const TOKEN = new RegExp([
-  String.raw`([ \t\r\f\uFEFF]+|\\\r?\n|\/\/[^\n]*|\/\*[\s\S]*?\*\/)`,
-  String.raw`(\n)`,
-  String.raw`([A-Za-z_$][\w$]*)`,
-  String.raw`('[^'\\\n]+'|''(?!')|"[^"\\$\n]+"|""(?!"))`,
-  String.raw`(\.\.<|<=>|==~|\?\.|\?:|\*\.|\.&|=~|==|!=|<=|>=|&&|\|\||\.\.|->|<<|>>|\+=|-=|\*=|\/=|\+\+|--|\*\*|::|[{}()[\],:;.?=!<>+\-*/%&|^~@])`,
-  String.raw`()(?=[0-9'"/])`,
+  String.raw`[ \t\r\f\uFEFF]+|\\\r?\n|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\n`,
+  String.raw`[A-Za-z_$][\w$]*`,
+  String.raw`'[^'\\\n]+'|''(?!')|"[^"\\$\n]+"|""(?!")`,
+  String.raw`\.\.<|<=>|==~|\?\.|\?:|\*\.|\.&|=~|==|!=|<=|>=|&&|\|\||\.\.|->|<<|>>|\+=|-=|\*=|\/=|\+\+|--|\*\*|::|[{}()[\],:;.?=!<>+\-*/%&|^~@]`,
 ].join('|'), 'y')
+const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36
 // Nextflow adds memory and duration units to numbers: `6.GB`, `48.h`; kept as their text.
 const UNIT = /^(b|kb|mb|gb|tb|pb|eb|zb|ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)$/i
 const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/y
@@ -53,42 +53,43 @@ class Lexer {
     while (this.pos < text.length) {
       const s = this.pos
       TOKEN.lastIndex = s
-      const m = TOKEN.exec(text)
-      if (m === null || m[6] !== undefined) {
-        // the slow paths: strings with escapes or holes, numbers, unterminated comments, stray characters
+      if (!TOKEN.test(text)) {
+        // the slow paths: strings with escapes or holes, numbers, stray characters
         const c = text[s]
         if (c === '"' || c === "'") out.push(this.string())
         else if (c >= '0' && c <= '9') out.push(this.number())
         else this.fail(`unexpected character '${c}'`)
         continue
       }
-      const v = m[0]
-      this.pos += v.length
-      if (m[1] !== undefined) {  // blanks, a line continuation, or a comment
-        if (v.charCodeAt(0) === 47 || v.charCodeAt(0) === 92) this.countLines(v)
-      } else if (m[2] !== undefined) {
-        out.push({ t: 'nl', v, s, e: this.pos, line: this.line++ })
-      } else if (m[3] !== undefined) {
-        out.push({ t: 'id', v, s, e: this.pos, line: this.line })
-      } else if (m[4] !== undefined) {
-        out.push({ t: 'str', v: v.slice(1, -1), s, e: this.pos, line: this.line })
-      } else if (v === '/' && text.charCodeAt(this.pos) === 42) {
+      const e = (this.pos = TOKEN.lastIndex)
+      const c = text.charCodeAt(s)
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 0xfeff) continue
+      if (c === 10) {
+        out.push({ t: 'nl', v: '\n', s, e, line: this.line++ })
+      } else if (c === 92 || (c === 47 && e - s > 1 && (text.charCodeAt(s + 1) === 47 || text.charCodeAt(s + 1) === 42))) {
+        this.countLines(s, e)  // a line continuation or a comment
+      } else if (isIdentStart(c)) {
+        out.push({ t: 'id', v: text.slice(s, e), s, e, line: this.line })
+      } else if (c === 39 || c === 34) {
+        out.push({ t: 'str', v: text.slice(s + 1, e - 1), s, e, line: this.line })
+      } else if (c === 47 && e - s === 1 && text.charCodeAt(e) === 42) {
         this.fail('unterminated /* comment')
-      } else if (v === '/' && startsOperand(out)) {
+      } else if (c === 47 && e - s === 1 && startsOperand(out)) {
         this.pos = s
         out.push(this.slashy())
       } else {
+        const v = e - s === 1 ? text[s] : text.slice(s, e)
         if (v === '{') depth++
         else if (v === '}' && depth-- === 0 && holeLine > 0) return out
-        out.push({ t: 'op', v, s, e: this.pos, line: this.line })
+        out.push({ t: 'op', v, s, e, line: this.line })
       }
     }
     if (holeLine > 0) this.fail('unterminated string: ${ is never closed', holeLine)
     return out
   }
 
-  countLines(v: string) {
-    for (let i = v.indexOf('\n'); i >= 0; i = v.indexOf('\n', i + 1)) this.line++
+  countLines(from: number, to: number) {
+    for (let i = this.text.indexOf('\n', from); i >= 0 && i < to; i = this.text.indexOf('\n', i + 1)) this.line++
   }
 
   number(): Tok {
