@@ -135,6 +135,12 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       const off = await prodJust(join(home, 'nf-offline'), ['offline'], 'pipelines/basic')
       expect(off.code).toBe(0)
       expect(fake.calls()[before].argv.slice(0, 3)).toEqual(['run', join(home, 'nf-offline/pipelines/basic/basic'), '-offline'])
+      // updating the toolkit the same way over a used install (justfile now a link) keeps it working
+      expect((await run('sh', ['-c', cmd], { cwd: home, env: { ...env, HOME: home } })).code).toBe(0)
+      const again = await prodJust(join(home, 'nf-offline'), ['offline'], 'pipelines/basic')
+      expect(again.stderr).not.toMatch(/Cannot find module/)
+      expect(readFileSync(join(home, 'nf-offline/pipelines/pipeline.just'), 'utf8')).toBe(readFileSync(join(dev.root, 'pipelines/pipeline.just'), 'utf8'))
+      expect(again.code).toBe(0)
     } finally { rmSync(home, { recursive: true, force: true }) }
   })
 })
