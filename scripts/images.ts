@@ -19,6 +19,7 @@ await main('images', async (args) => {
     process.stderr.write(`images: ${report.unresolved.length} declaration(s) could not be resolved statically:\n`)
     for (const u of report.unresolved) process.stderr.write(`  ${describeUnresolved(u)}\n`)
   }
+  for (const p of report.problems ?? []) process.stderr.write(`images: config: ${p}\n`)
   if (!args.flags.check) return
 
   // 3. --check: ask REGISTRY_PROXY for each image

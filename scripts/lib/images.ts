@@ -20,6 +20,8 @@ export interface ImageReport {
   unresolved: UnresolvedDecl[]
   /** docker.registry as the pipeline sets it (undefined: Docker's default, docker.io) */
   dockerRegistry?: string
+  /** what the config reader could not load (a missing include file...): containers may be missing */
+  problems?: string[]
 }
 
 /** A `process.container` setting from the loaded configs. */
@@ -36,7 +38,7 @@ export function collectImages(dir: string, config: ConfigView): ImageReport {
     for (const f of scanNf(readFileSync(`${dir}/${file}`, 'utf8'))) found.push({ at: `${file}:${f.line}`, f })
   }
   for (const c of config.containers) found.push({ at: c.at, f: { line: 0, text: `container = ${collapse(c.raw)}`, value: c.value, notes: [] } })
-  return buildReport(found, config.dockerRegistry)
+  return { ...buildReport(found, config.dockerRegistry), problems: config.problems }
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim()

@@ -75,6 +75,18 @@ describe('just images', () => {
     } finally { q.cleanup() }
   })
 
+  it('warns on stderr about config files it could not load, as images may be missing', async () => {
+    const q = stagedProject('images-plain-and-hosts', 'partial')
+    try {
+      const conf = join(q.root, 'pipelines/partial/partial/nextflow.config')
+      writeFileSync(conf, readFileSync(conf, 'utf8') + "includeConfig 'conf/gone.config'\n")
+      const r = await q.just(['images', 'partial'])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toBe(lines('images-plain-and-hosts'))
+      expect(r.stderr).toMatch(/^images: config: .*gone\.config/m)
+    } finally { q.cleanup() }
+  })
+
   it('runs in well under a second on a pipeline of 200 generated modules', async () => {
     const q = stagedProject('images-ternary-forms', 'big')
     try {
