@@ -1,5 +1,5 @@
 // plugin-sync: the plugins dir (and the Nextflow framework) between this host and ${S3_ROOT}/nextflow/.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { UserError } from './cli.js'
@@ -37,6 +37,7 @@ export async function pushPlugins(ctx: SyncContext, opts: SyncOpts = {}): Promis
   const common = { quiet: opts.quiet, delete: opts.delete, cacheDir: cacheDir(ctx.root, env) }
   try {
     const pluginsDir = pluginsDirOf(env)
+    mkdirSync(pluginsDir, { recursive: true })   // an empty plugins.list still ships an (empty) plugins dir
     const strays = strayEntries(pluginsDir).map((s) => `/${s}`)
     const body = await syncUp(client, pluginsDir, `${base}/plugins`, { ...common, label: 'plugins', exclude: [...strays, `*/${MANIFEST}`] })
     const last = await syncUp(client, pluginsDir, `${base}/plugins`, { ...common, label: 'plugins', exclude: strays })

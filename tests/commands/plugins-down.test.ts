@@ -56,7 +56,7 @@ describe('just plugins --down', () => {
     const prod = tmpProject()
     const next = seeded(7)
     try {
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < 2; run++) {
         await killAfter(prod, 'plugins', ['--down'], 300 + Math.floor(next() * 1500), { env })
         const dir = pluginsOf(prod)
         for (const name of existsSync(dir) ? readdirSync(dir) : []) {
@@ -80,7 +80,7 @@ describe('just plugins (upload) under kill -9', () => {
     const prefix = 'killup/nextflow/plugins/'
     const keys = async () => ((await s3.client.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: prefix }))).Contents ?? []).map((o) => o.Key!.slice(prefix.length))
     const next = seeded(11)
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < 2; run++) {
       await killAfter(dev, 'plugins', [], 400 + Math.floor(next() * 1500), { env: { ...env, S3_ROOT: root } })
       const got = await keys()
       for (const x of big) {

@@ -239,4 +239,14 @@ describe('just plugins: S3', () => {
       expect(down2.stdout).toMatch(/done: 0 pulled, 2 already installed/)
     } finally { dev.cleanup(); prod.cleanup() }
   })
+
+  it('an empty plugins.list still succeeds and ships an empty plugins dir', async () => {
+    const p = project('# no plugins yet\n')
+    try {
+      const r = await p.just(['plugins'], { env: { ...env, ...s3.env, S3_ROOT: 's3://bucket/empty' } })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(/done: 0 installed, 0 already installed → .*\nplugins → s3:\/\/bucket\/empty\/nextflow\/plugins: 0 files/)
+    } finally { p.cleanup() }
+  })
 })
