@@ -70,7 +70,8 @@ export async function pullPlugins(ctx: SyncContext, opts: SyncOpts = {}): Promis
     const keys = [...(await listRemote(client, bucket, key).catch((e) => s3Error(e, `${base}/plugins`))).keys()]
     const names = [...new Set(keys.map((k) => k.split('/')[0]))].sort()
     if (!names.length) throw new UserError(`no plugins under ${base}/plugins/; run \`just plugins\` on the Dev host first`)
-    const complete = names.filter((n) => keys.includes(`${n}/${MANIFEST}`))
+    const have = new Set(keys)
+    const complete = names.filter((n) => have.has(`${n}/${MANIFEST}`))
     res.incomplete = names.filter((n) => !complete.includes(n))
     const work = await openWorkDir(pluginsDir)
     try {
