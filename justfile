@@ -38,7 +38,7 @@ suggest *args:
 mirror *args:
   node {{js}}/mirror.js "$@"
 
-# install plugins.list into NXF_HOME and sync them to S3: plugins [--no-sync]
+# install plugins.list into NXF_HOME and sync to S3; on prod pull them: plugins [--no-sync] [--down] [--delete]
 [group('dev')]
 plugins *args:
   node {{js}}/plugins.js "$@"
