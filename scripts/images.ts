@@ -19,6 +19,7 @@ await main('images', async (args) => {
     process.stderr.write(`images: ${report.unresolved.length} declaration(s) could not be resolved statically:\n`)
     for (const u of report.unresolved) process.stderr.write(`  ${describeUnresolved(u)}\n`)
   }
+  if (!report.images.length && !report.unresolved.length) process.stderr.write('images: no container declaration found under -profile docker\n')
   for (const p of report.problems ?? []) process.stderr.write(`images: config: ${p}\n`)
   if (!args.flags.check) return
 

@@ -21,6 +21,7 @@ await main('quay', async (args) => {
     v.offenders.length ? `${v.offenders.length} of ${v.total} images are not on quay.io` : '',
     v.unresolved.length ? `${v.unresolved.length} declaration(s) unresolved${allow ? '' : ' (--allow-unresolved to accept them)'}` : '',
   ].filter(Boolean).join('; ')
-  process.stderr.write(`quay: ${ctx.pipeline}: ${why || 'an unresolved declaration names a registry other than quay.io'}\n`)
+  const other = v.total || v.unresolved.length ? 'an unresolved declaration names a registry other than quay.io' : 'no container declaration found under -profile docker'
+  process.stderr.write(`quay: ${ctx.pipeline}: ${why || other}\n`)
   return 1
 }, ['allow-unresolved'])

@@ -36,5 +36,7 @@ export function quayVerdict(r: ImageReport, allowUnresolved: boolean): QuayVerdi
   // an unresolved declaration whose registry is known and not quay.io is an offender whatever its tag
   const unresolved = r.unresolved
   const sureOffence = unresolved.some((u) => u.registry && !isQuay(u.registry))
-  return { ok: offenders.length === 0 && !sureOffence && (allowUnresolved || unresolved.length === 0), offenders, unresolved, total: r.images.length }
+  // no image at all is no evidence: a pipeline without containers cannot run offline under Docker
+  const none = r.images.length === 0 && unresolved.length === 0
+  return { ok: !none && offenders.length === 0 && !sureOffence && (allowUnresolved || unresolved.length === 0), offenders, unresolved, total: r.images.length }
 }

@@ -69,6 +69,7 @@ export async function judgeReleases(
 export function verdictLine(v: ReleaseVerdict): string {
   if (v.error) return `✗ ${v.tag}: could not analyse: ${v.error}`
   const q = v.verdict!
+  if (!q.total && !q.unresolved.length) return `✗ ${v.tag}: no container declaration found under -profile docker`
   if (q.ok) return `✓ ${v.tag}: all ${q.total} images on quay.io${q.unresolved.length ? ` (${q.unresolved.length} unresolved allowed)` : ''}`
   const first = q.offenders[0]
   const parts = [

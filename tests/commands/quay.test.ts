@@ -56,6 +56,16 @@ describe('just quay', () => {
     expect(r.stderr).toBe('quay: closures: 1 of 5 images are not on quay.io; 1 declaration(s) unresolved\n')
   })
 
+  it('fails when no container is declared at all', async () => {
+    const dir = join(p.root, 'pipelines/bare/bare')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'nextflow.config'), "profiles { docker { docker.enabled = true } }\n")
+    writeFileSync(join(dir, 'main.nf'), 'workflow { }\n')
+    const r = await p.just(['quay', 'bare'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('quay: bare: no container declaration found under -profile docker\n')
+  })
+
   it('says to stage first', async () => {
     const r = await p.just(['quay', 'sarek'])
     expect(r.code).toBe(1)

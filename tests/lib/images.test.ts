@@ -38,6 +38,7 @@ describe('quayVerdict', () => {
     ['unresolved on quay.io, allowed', [img('quay.io/a:1', 'quay.io')], [{ at: 'x.nf:2', text: 't', registry: 'quay.io' }], true, true],
     ['unresolved elsewhere fails even when allowed', [], [{ at: 'x.nf:2', text: 't', registry: 'docker.io' }], true, false],
     ['unresolved of unknown registry, allowed', [], [{ at: 'x.nf:2', text: 't' }], true, true],
+    ['no image at all is no evidence', [], [], true, false],
   ])('%s', (_n, images, unresolved, allow, ok) => {
     expect(quayVerdict({ images, unresolved }, allow).ok).toBe(ok)
   })
