@@ -1,8 +1,9 @@
 // nf-config: evaluates a pipeline's nextflow.config (+ includeConfig'd files, + active profiles) statically, like Nextflow.
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import { evaluate, property } from './nf-config-eval.js'
 import {
-  evaluate, hasUnresolved, isClosure, isMap, missingValue, property, setKey, truthy, unresolvedOf, type Resolver,
-} from './nf-config-eval.js'
+  hasUnresolved, isClosure, isMap, missingValue, setKey, truthy, unresolvedOf, type Resolver,
+} from './nf-config-values.js'
 import { parseConfig } from './nf-config-parser.js'
 import { ConfigSyntaxError, isUnresolved, type Expr, type Statement, type Unresolved, type Value } from './nf-config-types.js'
 

@@ -1,0 +1,79 @@
+// nf-config-tokens: a cursor over lexer tokens shared by the expression and statement parsers.
+import type { Tok } from './nf-config-lexer.js'
+import type { Expr } from './nf-config-types.js'
+
+/** A construct the parser does not understand: the statement is skipped, not the file. */
+export class ParseError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message)
+  }
+}
+
+export type Node = Expr extends infer T ? T extends unknown ? Omit<T, 'src' | 'line'> : never : never
+// operators that may start the next line and still continue the expression (Groovy allows these)
+const CONTINUES = new Set(['?', ':', '?:', '.', '?.', '*.', '&&', '||'])
+
+export class TokenStream {
+  i = 0
+  /** > 0 inside ( ) [ ] and ${ }: newlines are insignificant there */
+  nlDepth = 0
+
+  constructor(protected toks: Tok[], protected text: string) {}
+
+  /** next token, skipping newlines where they do not matter */
+  peek(): Tok | undefined {
+    if (this.nlDepth > 0) while (this.toks[this.i]?.t === 'nl') this.i++
+    return this.toks[this.i]
+  }
+  next(): Tok {
+    const t = this.peek()
+    if (!t) throw new ParseError(this.lastLine(), 'unexpected end of input')
+    this.i++
+    return t
+  }
+  lastLine(): number {
+    return this.toks[Math.min(this.i, this.toks.length - 1)]?.line ?? 1
+  }
+  isOp(v: string, t = this.peek()): boolean {
+    return t?.t === 'op' && t.v === v
+  }
+  expect(v: string): Tok {
+    const t = this.peek()
+    if (!this.isOp(v, t)) throw new ParseError(t?.line ?? this.lastLine(), `expected '${v}' but found ${t ? `'${t.v}'` : 'end of input'}`)
+    return this.next()
+  }
+  skipNl() {
+    while (this.toks[this.i]?.t === 'nl') this.i++
+  }
+  /** is the next operator `v`, possibly at the start of the next line? (consumes those newlines if so) */
+  opAhead(v: string): boolean {
+    if (this.isOp(v)) return true
+    if (!CONTINUES.has(v)) return false
+    let j = this.i
+    while (this.toks[j]?.t === 'nl') j++
+    if (j === this.i || !this.isOp(v, this.toks[j])) return false
+    this.i = j
+    return true
+  }
+  node(n: Node, start: Tok): Expr {
+    const end = this.toks[this.i - 1]
+    return { ...n, src: this.text.slice(start.s, Math.max(end.e, start.e)), line: start.line } as Expr
+  }
+  inside<T>(f: () => T): T {
+    this.nlDepth++
+    try {
+      return f()
+    } finally {
+      this.nlDepth--
+    }
+  }
+
+  skipBalanced(depth: number, open: Tok) {
+    while (depth > 0) {
+      const t = this.toks[this.i++]
+      if (!t) throw new ParseError(open.line, `'${open.v}' opened here is never closed`)
+      if (t.t === 'op' && (t.v === '{' || t.v === '(' || t.v === '[')) depth++
+      if (t.t === 'op' && (t.v === '}' || t.v === ')' || t.v === ']')) depth--
+    }
+  }
+}
