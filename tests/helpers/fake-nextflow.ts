@@ -34,12 +34,12 @@ export function fakeTools(tools: ('nextflow' | 'java' | 'docker')[] = ['nextflow
   for (const t of tools) {
     const body = t === 'nextflow'
       ? `const fs = require('node:fs')
+${opts.sleepMs ? `process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ signal: 'SIGTERM' }) + '\\n'); process.exit(143) })
+setTimeout(() => {}, ${opts.sleepMs})` : ''}
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(NXF_|PIPELINE$|AWS_ENDPOINT_URL)/.test(k)))
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env }) + '\\n')
 console.log('fake nextflow ' + process.argv.slice(2).join(' '))
 process.exitCode = ${opts.exitCode ?? 0}
-${opts.sleepMs ? `process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ signal: 'SIGTERM' }) + '\\n'); process.exit(143) })
-setTimeout(() => {}, ${opts.sleepMs})` : ''}
 `
       : 'process.exitCode = 0\n'
     writeFileSync(join(bin, t), `#!${process.execPath}\n${body}`)
