@@ -1,6 +1,6 @@
 // images: every Docker image a pipeline can use under `-profile docker`, from its .nf files and the configs Nextflow loads.
-import { readFileSync } from 'node:fs'
-import fg from 'fast-glob'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { altsOf, dockerScope, evaluate, parseExpr, type Val } from './container-expr.js'
 import { lex, LexError } from './container-lex.js'
 import { scanNf, type Found } from './container-scan.js'
@@ -28,13 +28,24 @@ export interface ImageReport {
 export interface ConfigContainer { at: string; raw: string; value: Val }
 export interface ConfigView { dockerRegistry?: string; containers: ConfigContainer[]; problems: string[] }
 
-/** Directories never part of the pipeline's code. */
-const IGNORE = ['**/node_modules/**', '**/.git/**', '**/work/**', '**/.nextflow/**', '**/results/**']
+/** Directories never part of the pipeline's code (run leftovers, VCS). */
+const SKIP = new Set(['node_modules', '.git', 'work', '.nextflow', 'results'])
+
+/** Every `*.nf` below `dir`, relative, sorted; a plain walk (no glob library) keeps start-up short. */
+export function nfFiles(dir: string, rel = ''): string[] {
+  const out: string[] = []
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${e.name}` : e.name
+    if (e.isDirectory() && !SKIP.has(e.name)) out.push(...nfFiles(dir, path))
+    else if (e.isFile() && e.name.endsWith('.nf')) out.push(path)
+  }
+  return rel ? out : out.sort()
+}
 
 /** Scan `dir` (a staged pipeline): .nf declarations plus config ones, resolved with the pipeline's docker.registry. */
 export function collectImages(dir: string, config: ConfigView): ImageReport {
   const found: { at: string; f: Found }[] = []
-  for (const file of fg.sync('**/*.nf', { cwd: dir, ignore: IGNORE, dot: false }).sort()) {
+  for (const file of nfFiles(dir)) {
     for (const f of scanNf(readFileSync(`${dir}/${file}`, 'utf8'))) found.push({ at: `${file}:${f.line}`, f })
   }
   for (const c of config.containers) found.push({ at: c.at, f: { line: 0, text: `container = ${collapse(c.raw)}`, value: c.value, notes: [] } })

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { analysePipeline } from '../../scripts/lib/images-config.js'
 import { quayVerdict } from '../../scripts/lib/images-cli.js'
-import { evaluateConfigSource } from '../../scripts/lib/images.js'
+import { evaluateConfigSource, nfFiles } from '../../scripts/lib/images.js'
 import { fixtures } from '../helpers/project.js'
 
 // Every fixture pipeline named images-* is a case: its expected/images.json is what `just images --json` prints.
@@ -15,6 +16,19 @@ describe('analysePipeline on fixture pipelines', () => {
     const expected = JSON.parse(readFileSync(join(dir, 'expected', 'images.json'), 'utf8'))
     const r = analysePipeline(dir)
     expect({ images: r.images, unresolved: r.unresolved }).toEqual(expected)
+  })
+})
+
+describe('nfFiles', () => {
+  it('finds .nf files sorted, skipping run leftovers and VCS folders', () => {
+    const d = mkdtempSync(join(tmpdir(), 'nfo-nf-'))
+    try {
+      for (const f of ['main.nf', 'modules/b/main.nf', 'modules/a/main.nf', 'work/ab/cd/x.nf', '.git/x.nf', 'results/y.nf', 'docs/z.md', 'modules/a/tests/main.nf.test']) {
+        mkdirSync(join(d, f, '..'), { recursive: true })
+        writeFileSync(join(d, f), '')
+      }
+      expect(nfFiles(d)).toEqual(['main.nf', 'modules/a/main.nf', 'modules/b/main.nf'])
+    } finally { rmSync(d, { recursive: true, force: true }) }
   })
 })
 
