@@ -1,18 +1,19 @@
 // The whole Dev → Prod path in two separate folders: Prod gets only what `just ship` and `just up` put on S3.
-import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syncDown } from '../../scripts/lib/s3-sync.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
+import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
 import { justBin, run, tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
 let gh: TestServer
+let plug: PluginServer
 let s3: TestS3
 let dev: Project
 let fake: FakeTools
@@ -23,12 +24,13 @@ const sysPath = ['/usr/local/bin', '/usr/bin', '/bin']
 beforeAll(async () => {
   gh = await serve(githubRoutes('basic', [{ rev: '1.0', archive: await packRelease('basic', 'basic', '1.0') }]))
   s3 = await startS3(['bucket'])
+  plug = await pluginServer([makePlugin('nf-amazon', '2.9.3', { requires: '>=24.10.6' }), makePlugin('nf-validation', '1.1.3'), makePlugin('nf-prov', '1.2.2')])
   fake = fakeTools()
   dev = tmpProject()
   prod = mkdtempSync(join(tmpdir(), 'nfo-prod-'))
   env = { ...s3.env, S3_ROOT: 's3://bucket/offline' }
 })
-afterAll(async () => { dev.cleanup(); fake.cleanup(); rmSync(prod, { recursive: true, force: true }); await s3.stop(); await gh.close() })
+afterAll(async () => { dev.cleanup(); fake.cleanup(); rmSync(prod, { recursive: true, force: true }); await s3.stop(); await gh.close(); await plug.close() })
 
 /** run the shipped `bin/just` on the Prod side: its own HOME and cache, no node_modules on PATH */
 const prodJust = (root: string, args: string[], cwd = '') => run(join(root, 'bin/just'), args, {
@@ -42,7 +44,7 @@ function noNodeModulesUp(dir: string): void {
 }
 
 describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`', () => {
-  it('Dev: stage, online (test then up), ship', async () => {
+  it('Dev: stage, online (test then up), ship, plugins', async () => {
     const devEnv = { ...env, PATH: fake.path(sysPath), GITHUB_URL: gh.url, GITHUB_API_URL: gh.url, JUST_BIN: justBin }
     expect((await dev.just(['stage', 'basic', '1.0'], { env: devEnv })).code).toBe(0)
     const online = await dev.just(['online'], { cwd: 'pipelines/basic', env: devEnv })
@@ -55,6 +57,14 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
     const ship = await dev.just(['ship'], { env: devEnv })
     expect(ship.code).toBe(0)
     expect(ship.stdout).toMatch(/^ship → s3:\/\/bucket\/offline\/toolkit: \d+ files/m)
+
+    // plugins.list (nf-amazon@2.9.3, nf-validation@1.1.3, nf-prov@1.2.2) from a local index, and the
+    // launcher's jar of NXF_VER, to S3_ROOT/nextflow
+    const jar = join(dev.root, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')
+    mkdirSync(dirname(jar), { recursive: true })
+    writeFileSync(jar, 'the launcher jar')
+    const plugins = await dev.just(['plugins'], { env: { ...devEnv, NXF_PLUGINS_INDEX_URL: plug.indexUrl, NXF_PLUGINS_REGISTRY_URL: plug.registryUrl, SOURCE_REWRITE: plug.rewrite } })
+    expect(plugins.code, plugins.stderr).toBe(0)
   })
 
   it('Prod: the toolkit from S3 into an empty folder runs `just offline` with no node_modules', async () => {
@@ -93,10 +103,6 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
   })
 
   it('Prod: `bin/just bootstrap basic` makes the dirs, pulls code, plugins and framework, then runs offline', async () => {
-    const put = (key: string, body: string) => s3.client.send(new PutObjectCommand({ Bucket: 'bucket', Key: `offline/nextflow/${key}`, Body: body }))
-    await put('plugins/nf-amazon-2.9.3/classes/META-INF/MANIFEST.MF', 'Manifest-Version: 1.0\nPlugin-Id: nf-amazon\nPlugin-Version: 2.9.3\n')
-    await put('plugins/nf-amazon-2.9.3/lib/x.jar', 'jar')
-    await put('framework/24.10.6/nextflow-24.10.6-one.jar', 'the launcher jar')
     const fresh = mkdtempSync(join(tmpdir(), 'nfo-prod2-'))
     try {
       await syncDown(s3.client, 's3://bucket/offline/toolkit', fresh, { quiet: true, cacheDir: false })
@@ -115,7 +121,8 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       expect(r.code).toBe(0)
       const home = join(fresh, 'home/offline')
       for (const d of ['.nextflow', 'work', 'logs']) expect(existsSync(join(home, d)), d).toBe(true)
-      expect(existsSync(join(home, '.nextflow/plugins/nf-amazon-2.9.3/classes/META-INF/MANIFEST.MF'))).toBe(true)
+      expect(readdirSync(join(home, '.nextflow/plugins')).sort()).toEqual(['nf-amazon-2.9.3', 'nf-prov-1.2.2', 'nf-validation-1.1.3'])
+      expect(readFileSync(join(home, '.nextflow/plugins/nf-amazon-2.9.3/classes/META-INF/MANIFEST.MF'), 'utf8')).toMatch(/Plugin-Version: 2\.9\.3/)
       expect(readFileSync(join(home, '.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar'), 'utf8')).toBe('the launcher jar')
       const call = fake.calls()[before]
       expect(call.argv.slice(2)).toEqual(['-offline', '-profile', 'test,docker', '--outdir', join(fresh, 'pipelines/basic/results/run'), '-resume', '--max_cpus', '1'])
