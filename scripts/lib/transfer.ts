@@ -26,7 +26,7 @@ export interface TransferOptions {
   /** compute sha256 (read skipped objects back from S3 to hash them) */
   hash?: boolean
   onBytes?: (n: number) => void
-  /** multipart part size and parts in flight per file: memory per transfer ≈ partSize × (queueSize + 1) */
+  /** multipart part size (default 5 MiB) and parts in flight per file (default 2) */
   partSize?: number
   queueSize?: number
   attempts?: number
@@ -78,7 +78,7 @@ async function hashObject(client: S3Client, bucket: string, key: string): Promis
   return h.digest('hex')
 }
 
-async function upload(o: TransferOptions, job: Job, body: Readable | Buffer): Promise<void> {
+async function upload(o: TransferOptions, job: Job, body: Readable | Buffer, size?: number): Promise<void> {
   if (Buffer.isBuffer(body)) {
     await o.dest.send(new PutObjectCommand({ Bucket: job.bucket, Key: job.key, Body: body, ContentLength: body.length }))
     return
@@ -86,7 +86,8 @@ async function upload(o: TransferOptions, job: Job, body: Readable | Buffer): Pr
   // nothing is visible under the key until the last part completes; a failure aborts the upload
   const up = new Upload({
     client: o.dest, params: { Bucket: job.bucket, Key: job.key, Body: body },
-    partSize: o.partSize ?? 8 << 20, queueSize: o.queueSize ?? 2, leavePartsOnError: false,
+    // S3 allows 10,000 parts: grow the part for very large files
+    partSize: Math.max(o.partSize ?? 5 << 20, Math.ceil((size ?? 0) / 9000)), queueSize: o.queueSize ?? 2, leavePartsOnError: false,
   })
   await up.done()
 }
@@ -112,7 +113,7 @@ export async function transferOne(job: Job, existing: number | undefined, o: Tra
     const src = await openSource(job.url, o.env, o.sources)
     const m = meter(src.size, o.onBytes)
     try {
-      await Promise.all([pipeline(src.body, m.stream), upload(o, job, m.stream)])
+      await Promise.all([pipeline(src.body, m.stream), upload(o, job, m.stream, src.size)])
       return { job, size: m.size(), skipped: false, sha256: m.sha256() }
     } catch (err) {
       src.body.destroy()
