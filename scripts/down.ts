@@ -19,6 +19,7 @@ await main('down', async (args) => {
     delete: !!args.flags.delete,
     dryRun,
     exclude: pipelineExcludes(name),
+    concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `down ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
   })

@@ -19,6 +19,7 @@ await main('up', async (args) => {
     delete: !!args.flags.delete,
     dryRun: !!args.flags['dry-run'],
     exclude: pipelineExcludes(name),
+    concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `up ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
   })

@@ -1,5 +1,5 @@
 // local-tree: list a local directory for sync (relative path → size, mtime), with rsync-like excludes.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 export interface LocalEntry { size: number; mtimeMs: number; link?: boolean }
@@ -45,42 +45,43 @@ export interface WalkOptions {
   broken?: string[]
 }
 
-/** Every regular file under `root` (absent root → empty), keyed by its `/`-separated relative path. */
+/**
+ * Every regular file under `root` (absent root → empty), keyed by its `/`-separated relative path.
+ * Synchronous inside: on a local disk a thousand small stats are faster without threadpool round trips.
+ */
 export async function walkLocal(root: string, opts: WalkOptions = {}): Promise<LocalTree> {
   const out: LocalTree = new Map()
   const follow = opts.followSymlinks ?? true
-  const rootSt = await stat(root).catch(() => undefined)
-  if (!rootSt?.isDirectory()) return out
-  const visit = async (dir: string, rel: string, seen: Set<string>): Promise<void> => {
-    const names = await readdir(dir, { withFileTypes: true })
-    await Promise.all(names.map(async (d) => {
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return out
+  const visit = (dir: string, rel: string, seen: Set<string>): void => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
       const r = rel ? `${rel}/${d.name}` : d.name
       const abs = join(dir, d.name)
-      if (isTempName(d.name)) { opts.temps?.push(abs); return }
+      if (isTempName(d.name)) { opts.temps?.push(abs); continue }
       let isDir = d.isDirectory(), isFile = d.isFile()
       let st: { size: number; mtimeMs: number } | undefined
       if (d.isSymbolicLink()) {
         if (!follow) {
-          if (opts.exclude?.(r, false)) return
-          const l = await lstat(abs)
+          if (opts.exclude?.(r, false)) continue
+          const l = lstatSync(abs)
           out.set(r, { size: l.size, mtimeMs: l.mtimeMs, link: true })
-          return
+          continue
         }
-        const t = await stat(abs).catch(() => undefined)
-        if (!t) { opts.broken?.push(r); return }
+        const t = statSync(abs, { throwIfNoEntry: false })
+        if (!t) { opts.broken?.push(r); continue }
         isDir = t.isDirectory(); isFile = t.isFile(); st = t
       }
-      if (opts.exclude?.(r, isDir)) return
+      if (opts.exclude?.(r, isDir)) continue
       if (isDir) {
-        const real = await realpath(abs)
-        if (seen.has(real)) return   // a link back up the tree: S3 would get an endless path
-        await visit(abs, r, new Set(seen).add(real))
+        const real = realpathSync(abs)
+        if (seen.has(real)) continue   // a link back up the tree: S3 would get an endless path
+        visit(abs, r, new Set(seen).add(real))
       } else if (isFile) {
-        st ??= await stat(abs)
+        st ??= statSync(abs)
         out.set(r, { size: st.size, mtimeMs: st.mtimeMs })
       }
-    }))
+    }
   }
-  await visit(root, '', new Set([await realpath(root)]))
+  visit(root, '', new Set([realpathSync(root)]))
   return out
 }

@@ -1,11 +1,12 @@
 // s3-listing: list an S3 prefix for sync, and remember each object's mtime metadata by ETag between runs.
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomicSync } from './fsx.js'
 import { mapPool } from './pool.js'
+import type { FastS3 } from './s3-fast.js'
 
 export interface RemoteEntry {
   size: number
@@ -41,11 +42,13 @@ export async function listRemote(client: S3Client, bucket: string, prefix: strin
 }
 
 /** Fetch the mtime metadata of `keys` with HEAD requests (only for objects the cache does not know). */
-export async function headMtimes(client: S3Client, bucket: string, prefix: string, tree: RemoteTree, keys: string[], concurrency: number): Promise<void> {
+export async function headMtimes(fast: FastS3, bucket: string, prefix: string, tree: RemoteTree, keys: string[], concurrency: number): Promise<void> {
   await mapPool(keys, concurrency, async (rel) => {
-    const h = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix ? `${prefix}/${rel}` : rel }))
+    const h = await fast.send('HEAD', bucket, prefix ? `${prefix}/${rel}` : rel)
+    h.resume()
     const e = tree.get(rel)!
-    e.mtime = h.ETag === e.etag ? metaMtime(h.Metadata) : null
+    const meta = h.headers[`x-amz-meta-${MTIME_KEY}`]
+    e.mtime = h.headers.etag === e.etag ? metaMtime(typeof meta === 'string' ? { [MTIME_KEY]: meta } : undefined) : null
   })
 }
 

@@ -1,6 +1,6 @@
 // s3-sync: rsync-like sync between a local directory and an S3 prefix (size + mtime; only changes move).
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { readdir, rm, rmdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { UserError } from './cli.js'
@@ -10,6 +10,7 @@ import { fmtBytes, makeProgress } from './progress.js'
 import { s3Error, parseS3Uri, s3Uri } from './s3.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './s3-listing.js'
 import { getFile, putFile } from './s3-transfer.js'
+import { fastS3 } from './s3-fast.js'
 
 export interface SyncOptions {
   delete?: boolean
@@ -104,6 +105,9 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   const concurrency = opts.concurrency ?? 16
   const excluder = makeExcluder(opts.exclude ?? [])
   const temps: string[] = []
+  const fast = fastS3(client)
+  const made = new Set<string>()
+  const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
 
   // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
   const endpoint = await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`).catch(() => '') ?? ''
@@ -114,7 +118,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
   cache.apply(remote)
-  await headMtimes(client, bucket, prefix, remote, needsHead(local, remote), concurrency).catch((e) => s3Error(e, where))
+  await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), concurrency).catch((e) => s3Error(e, where))
 
   // 2. the plan; a dry run stops here
   const plan = planSync(dir, local, remote, opts)
@@ -140,11 +144,11 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
       if (dir === 'up') {
         const l = local.get(rel)!
         const mtime = Math.round(l.mtimeMs)
-        const etag = await putFile(client, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
+        const etag = await putFile(client, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
         remote.set(rel, { size: l.size, lastModified: Date.now(), etag: etag ?? '', mtime })
       } else {
         const r = remote.get(rel)!
-        const got = await getFile(client, bucket, keyOf(rel), abs, r.lastModified, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
+        const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
         if (got.etag === r.etag) r.mtime = got.mtime
       }
       progress.file(rel)

@@ -1,0 +1,175 @@
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
+import { killAfter } from '../helpers/kill.js'
+import { tmpProject, type Project } from '../helpers/project.js'
+import { githubRoutes, packRelease } from '../helpers/release.js'
+import { startS3, type TestS3 } from '../helpers/s3.js'
+
+let gh: TestServer
+let s3: TestS3
+let ghEnv: Record<string, string>
+
+beforeAll(async () => {
+  gh = await serve(githubRoutes('basic', [{ rev: '1.0', archive: await packRelease('basic', 'basic', '1.0') }]))
+  ghEnv = { GITHUB_URL: gh.url, GITHUB_API_URL: gh.url }
+  s3 = await startS3(['bucket'])
+})
+afterAll(async () => { await gh.close(); await s3.stop() })
+
+/** A Dev project with basic 1.0 staged, an inputs3.csv, and run leftovers that must not travel. */
+async function devProject(): Promise<Project> {
+  const p = tmpProject()
+  expect((await p.just(['stage', 'basic', '1.0'], { env: ghEnv })).code).toBe(0)
+  const dir = join(p.root, 'pipelines/basic')
+  writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/root/basic/data/a.fq.gz\n')
+  writeFileSync(join(dir, 'images.txt'), 'quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0\n')
+  expect((await p.just(['stage', 'basic', '1.0'], { env: ghEnv })).code).toBe(0)   // links inputs3.csv
+  for (const f of ['work/ab/123/.command.sh', 'results/multiqc.html', '.nextflow/history', '.nextflow.log', 'basic/.nextflow.log.1', 'data/local.fq', 'basic/work/x', 'run.log']) {
+    mkdirSync(join(dir, f, '..'), { recursive: true })
+    writeFileSync(join(dir, f), 'leftover')
+  }
+  return p
+}
+
+const keys = async (prefix: string) => {
+  const r = await s3.client.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: prefix }))
+  return (r.Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort()
+}
+
+/** Every path under `dir` (not following links) → 'link:<target>' or the file's bytes, skipping `skip`. */
+function snapshot(dir: string, skip: RegExp): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel))) {
+      const r = rel ? `${rel}/${name}` : name
+      if (skip.test(r)) continue
+      const st = lstatSync(join(dir, r))
+      if (st.isSymbolicLink()) out[r] = `link:${readlinkSync(join(dir, r))}`
+      else if (st.isDirectory()) walk(r)
+      else out[r] = `${readFileSync(join(dir, r), 'utf8')}@${Math.round(st.mtimeMs)}`
+    }
+  }
+  walk('')
+  return out
+}
+
+describe('just up / just down', () => {
+  it('round trip: up, no-op, one change, --dry-run, --delete; down reproduces the folder with its links', async () => {
+    const dev = await devProject()
+    const prod = tmpProject()
+    const env = { ...s3.env, S3_ROOT: 's3://bucket/rt' }
+    try {
+      await s3.client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'rt/basic/data/a.fq.gz', Body: 'reads' }))
+      const up = (...a: string[]) => dev.just(['up', ...a], { cwd: 'pipelines/basic', env })
+
+      // first up: code, env files, links as files; no leftovers, nothing into data/
+      const r1 = await up()
+      expect(r1.stderr).toBe('')
+      expect(r1.code).toBe(0)
+      const sent = await keys('rt/basic/')
+      expect(r1.stdout).toMatch(new RegExp(`^up basic → s3://bucket/rt/basic: ${sent.length - 1} files \\(.*\\) transferred, 0 unchanged, 0 deleted in `))
+      expect(sent).toEqual(expect.arrayContaining(['.staged', 'Pipeline-ENV', 'basic/ENV', 'basic/conf/test.config', 'basic/conf/test.config.orig',
+        'basic/inputs3.csv', 'basic/justfile', 'basic/main.nf', 'data/a.fq.gz', 'images.txt', 'inputs3.csv', 'justfile', 'test.config']))
+      expect(sent.filter((k) => /work\/|results\/|\.nextflow|\.log|data\/local/.test(k))).toEqual([])
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'rt/basic/basic/main.nf' }))
+      expect(head.Metadata?.mtime).toBe(String(Math.round(statSync(join(dev.root, 'pipelines/basic/basic/main.nf')).mtimeMs)))
+
+      // no-op, then exactly the changed file
+      expect((await up()).stdout).toMatch(/: 0 files \(0 B\) transferred, \d+ unchanged, 0 deleted/)
+      appendFileSync(join(dev.root, 'pipelines/basic/basic/main.nf'), '\n// edited\n')
+      expect((await up()).stdout).toMatch(/: 1 file \(.*\) transferred/)
+
+      // --dry-run --delete prints the plan and changes nothing; --delete removes it, data/ stays
+      rmSync(join(dev.root, 'pipelines/basic/images.txt'))
+      const dry = await up('--dry-run', '--delete')
+      expect(dry.stdout.split('\n').filter((l) => /^(upload|delete) /.test(l))).toEqual(['delete images.txt'])
+      expect(await keys('rt/basic/')).toContain('images.txt')
+      const del = await up('--delete')
+      expect(del.stdout).toMatch(/0 files \(0 B\) transferred, \d+ unchanged, 1 deleted/)
+      expect(await keys('rt/basic/')).not.toContain('images.txt')
+      expect(await keys('rt/basic/data/')).toEqual(['a.fq.gz'])
+
+      // down on "Prod": the same folder, links included, mtimes kept; data/ stays on S3
+      const r2 = await prod.script('down', ['PIPELINE=basic'], { env })
+      expect(r2.stderr).toBe('')
+      expect(r2.code).toBe(0)
+      expect(r2.stdout).toMatch(/^down basic ← s3:\/\/bucket\/rt\/basic: \d+ files .* transferred, 0 unchanged/)
+      expect(r2.stdout).toMatch(/linked: .*basic\/conf\/test\.config/)
+      const skip = /^(work|results|data|\.nextflow.*|.*\.log.*|basic\/work)$/
+      const want = snapshot(join(dev.root, 'pipelines/basic'), skip)
+      expect(snapshot(join(prod.root, 'pipelines/basic'), skip)).toEqual(want)
+      expect(want['basic/conf/test.config']).toBe('link:../../test.config')
+      expect(want['basic/inputs3.csv']).toBe('link:../inputs3.csv')
+      expect(existsSync(join(prod.root, 'pipelines/basic/data'))).toBe(false)
+
+      // no-op down through just, from the folder; links stay links
+      const r3 = await prod.just(['down'], { cwd: 'pipelines/basic', env })
+      expect(r3.code).toBe(0)
+      expect(r3.stdout).toMatch(/: 0 files \(0 B\) transferred/)
+      expect(r3.stdout).not.toMatch(/linked:/)
+      expect(snapshot(join(prod.root, 'pipelines/basic'), skip)).toEqual(want)
+    } finally { dev.cleanup(); prod.cleanup() }
+  })
+
+  it('a kill -9 mid-upload or mid-download: the re-run finishes without redoing finished files, nothing partial', async () => {
+    const dev = await devProject()
+    const prod = tmpProject()
+    const env = { ...s3.env, S3_ROOT: 's3://bucket/kill', S3_CONCURRENCY: '2' }
+    try {
+      const bulk = join(dev.root, 'pipelines/basic/basic/assets/bulk')
+      mkdirSync(bulk, { recursive: true })
+      for (let i = 0; i < 600; i++) writeFileSync(join(bulk, `f${i}.txt`), `${i}`.repeat(1000))
+      expect(await killAfter(dev, 'up', [], 700, { cwd: 'pipelines/basic', env })).toBe(true)
+      const done = (await keys('kill/basic/')).length
+      const r = await dev.script('up', [], { cwd: 'pipelines/basic', env })
+      expect(r.code).toBe(0)
+      const total = (await keys('kill/basic/')).length
+      expect(done).toBeLessThan(total)
+      expect(r.stdout).toMatch(new RegExp(`: ${total - done} files? .* transferred, ${done} unchanged`))
+
+      mkdirSync(join(prod.root, 'pipelines/basic'))
+      expect(await killAfter(prod, 'down', ['PIPELINE=basic'], 700, { env })).toBe(true)
+      const got = join(prod.root, 'pipelines/basic/basic/assets/bulk')
+      for (const f of existsSync(got) ? readdirSync(got) : []) {
+        if (f.includes('.tmp-')) continue   // the temp names of the cut run: never under a final name
+        expect(readFileSync(join(got, f), 'utf8')).toBe(readFileSync(join(bulk, f), 'utf8'))
+      }
+      const r2 = await prod.script('down', ['PIPELINE=basic'], { env })
+      expect(r2.code).toBe(0)
+      expect(readdirSync(got).filter((f) => f.includes('.tmp-'))).toEqual([])
+      expect(readdirSync(got)).toHaveLength(600)
+    } finally { dev.cleanup(); prod.cleanup() }
+  })
+
+  it.each([
+    [{ S3_ROOT: '' }, /^up: S3_ROOT is not set; add it to env\/System-ENV or export it$/],
+    [{ S3_ROOT: 'bucket/x' }, /^up: S3_ROOT 'bucket\/x' is not an s3:\/\/bucket\/prefix URI$/],
+    [{ S3_ROOT: 's3://no-such-bucket/x' }, /^up: s3:\/\/no-such-bucket\/x\/basic: bucket does not exist; check S3_ROOT$/],
+  ])('up with %j fails with one line', async (extra, msg) => {
+    const p = tmpProject()
+    try {
+      expect((await p.just(['stage', 'basic', '1.0'], { env: ghEnv })).code).toBe(0)
+      const sys = join(p.root, 'env/System-ENV')
+      if (extra.S3_ROOT === '') writeFileSync(sys, readFileSync(sys, 'utf8').replace(/^export S3_ROOT=.*$/m, ''))
+      const r = await p.just(['up'], { cwd: 'pipelines/basic', env: { ...s3.env, ...extra } })
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim()).toMatch(msg)
+    } finally { p.cleanup() }
+  })
+
+  it('down says what to do when S3 has nothing, or cannot be reached', async () => {
+    const p = tmpProject()
+    try {
+      mkdirSync(join(p.root, 'pipelines/basic'))
+      symlinkSync('../pipeline.just', join(p.root, 'pipelines/basic/justfile'))
+      const r = await p.just(['down'], { cwd: 'pipelines/basic', env: { ...s3.env, S3_ROOT: 's3://bucket/empty' } })
+      expect(r.stderr.trim()).toBe('down: nothing under s3://bucket/empty/basic; run `just up` for basic on the Dev host first')
+      const dead = `http://127.0.0.1:${await closedPort()}`
+      const r2 = await p.just(['down'], { cwd: 'pipelines/basic', env: { ...s3.env, S3_ROOT: 's3://bucket/x', AWS_ENDPOINT_URL: dead} })
+      expect(r2.stderr.trim()).toBe('down: s3://bucket/x/basic: cannot reach S3 (ECONNREFUSED); check AWS_ENDPOINT_URL and the network')
+    } finally { p.cleanup() }
+  })
+})
