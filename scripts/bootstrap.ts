@@ -12,11 +12,11 @@ import { linkStaged } from './lib/staged-links.js'
 
 await main('bootstrap', async () => {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
-  const { args, extra } = splitPipelineWords(process.argv.slice(2))
+  const words = process.argv.slice(2)
+  const { args, extra } = splitPipelineWords(words)
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const name = ctx.pipeline!, dir = ctx.dir!
-  const plan = planRun('run', { dir, staged: ctx.staged!, env: ctx.env, extra })
-  checkTools(plan)   // before minutes of downloads
+  checkTools(planRun('run', { dir, staged: ctx.staged!, env: ctx.env, extra }))   // before minutes of downloads
 
   // 1. the dirs Nextflow works in
   for (const v of ['ROOT_DIR', 'NXF_HOME', 'NXF_WORK']) mkdirSync(need(ctx.env, v), { recursive: true })
@@ -35,7 +35,8 @@ await main('bootstrap', async () => {
   // 3. plugins and the Nextflow framework of NXF_VER
   await pullPlugins(ctx)
 
-  // 4. the offline run; nextflow's exit code is ours
+  // 4. the offline run, with the Pipeline-ENV that just came down; nextflow's exit code is ours
+  const plan = planRun('run', { dir, staged: ctx.staged!, env: loadContext(splitPipelineWords(words).args, { positionalPipeline: true }).env, extra })
   makeRunDirs(plan.env)
   console.log(`bootstrap: nextflow ${plan.args.join(' ')}  (NXF_OFFLINE=true)`)
   return runNextflow(plan)

@@ -1,6 +1,6 @@
 // The whole Dev → Prod path in two separate folders: Prod gets only what `just ship` and `just up` put on S3.
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -47,6 +47,7 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
   it('Dev: stage, online (test then up), ship, plugins', async () => {
     const devEnv = { ...env, PATH: fake.path(sysPath), GITHUB_URL: gh.url, GITHUB_API_URL: gh.url, JUST_BIN: justBin }
     expect((await dev.just(['stage', 'basic', '1.0'], { env: devEnv })).code).toBe(0)
+    appendFileSync(join(dev.root, 'pipelines/basic/Pipeline-ENV'), 'export NXF_OPTS="-Xms500M"\n')
     const online = await dev.just(['online'], { cwd: 'pipelines/basic', env: devEnv })
     expect(online.stderr).toBe('')
     expect(online.code).toBe(0)
@@ -115,6 +116,8 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
         expect(bad.stderr.trim()).toBe('bootstrap: docker not found on PATH; the test profile runs its tasks in Docker containers')
         expect(existsSync(join(fresh, 'pipelines/basic/basic'))).toBe(false)
       } finally { noDocker.cleanup() }
+      // as if the toolkit had been shipped before the pipeline was staged: its folder comes with bootstrap
+      rmSync(join(fresh, 'pipelines/basic'), { recursive: true })
       const before = fake.calls().length
       const r = await prodJust(fresh, ['bootstrap', 'basic', '--max_cpus', '1'])
       expect(r.stderr).toBe('')
@@ -127,6 +130,8 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       const call = fake.calls()[before]
       expect(call.argv.slice(2)).toEqual(['-offline', '-profile', 'test,docker', '--outdir', join(fresh, 'pipelines/basic/results/run'), '-resume', '--max_cpus', '1'])
       expect(call.env.NXF_OFFLINE).toBe('true')
+      expect(call.env.NXF_OPTS).toBe('-Xms500M')   // from the Pipeline-ENV that came down
+      expect(lstatSync(join(fresh, 'pipelines/basic/justfile')).isSymbolicLink()).toBe(true)
     } finally { rmSync(fresh, { recursive: true, force: true }) }
   })
 
