@@ -7,6 +7,8 @@ import { makeExcluder, excludedPath, type LocalTree, walkLocal } from '../../scr
 import type { RemoteTree } from '../../scripts/lib/s3-listing.js'
 import { formatSummary, planSync, sameVersion, syncDown, syncUp, pipelineExcludes } from '../../scripts/lib/s3-sync.js'
 import { partSize } from '../../scripts/lib/s3-transfer.js'
+import { encodeKey } from '../../scripts/lib/s3-fast.js'
+import { S3Client } from '@aws-sdk/client-s3'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
 const MiB = 1024 * 1024
@@ -96,6 +98,16 @@ describe('formatSummary and partSize', () => {
   it.each([[1, 8 * MiB], [80_000 * MiB, 8 * MiB], [100_000 * MiB, 10 * MiB]])('%d bytes → parts of %d', (size, want) => expect(partSize(size)).toBe(want))
 })
 
+describe('encodeKey', () => {
+  it.each([['a b/c+d (1)!.txt'], ["ü/ß*it's~=&$@.txt"], ['plain/path/main.nf'], ['%41;,:']])('puts %s in the path as the SDK does', async (key) => {
+    const c = new S3Client({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } })
+    let path = ''
+    c.middlewareStack.add(() => async (args) => { path = (args.request as { path: string }).path; throw new Error('captured') }, { step: 'finalizeRequest' })
+    await c.send(new PutObjectCommand({ Bucket: 'bucket', Key: key, Body: 'x' })).catch(() => undefined)
+    expect(path).toBe(`/bucket/${encodeKey(key)}`)
+  })
+})
+
 describe('syncUp / syncDown against s3rver', () => {
   let s3: TestS3
   let tmp: string
@@ -128,6 +140,16 @@ describe('syncUp / syncDown against s3rver', () => {
     expect(readFileSync(join(out, 'big.bin')).equals(big)).toBe(true)
     expect(Math.round(statSync(join(out, 'a/b.txt')).mtimeMs)).toBe(1_600_000_000_123)
     expect((await syncDown(s3.client, 's3://bucket/mp', out, { ...opts(), cacheDir: false })).transferred).toBe(0)
+  })
+
+  it('round-trips keys with spaces, plus signs, quotes and non-ASCII names', async () => {
+    const dir = tree('odd', { 'a b/c+d (1)!.txt': '1', "ü/ß*it's.txt": '2', 'x/%41.txt': '3' })
+    expect((await syncUp(s3.client, dir, 's3://bucket/odd', opts())).transferred).toBe(3)
+    const out = join(tmp, 'odd-down')
+    expect((await syncDown(s3.client, 's3://bucket/odd', out, opts())).transferred).toBe(3)
+    expect(readFileSync(join(out, "ü/ß*it's.txt"), 'utf8')).toBe('2')
+    expect(readFileSync(join(out, 'x/%41.txt'), 'utf8')).toBe('3')
+    expect((await syncUp(s3.client, out, 's3://bucket/odd', { ...opts(), cacheDir: false })).transferred).toBe(0)
   })
 
   it('objects from other tools (no metadata) are never downloaded twice', async () => {
