@@ -10,15 +10,17 @@ import { sweepTemps, tmpName } from './fsx.js'
 export interface BundleFile { rel: string; src?: string; text?: string; mtimeOf?: string }
 
 const TWO_UP = 'parent_directory(parent_directory(canonicalize(justfile())))'
+const JS_LINE = `js := quote(${TWO_UP} / "dist/scripts")`
 
 /**
  * pipelines/<name>/justfile for S3, which keeps no links. pipeline.just finds the toolkit root two
  * folders above its canonical path, which for a link is pipelines/pipeline.just but for a copy is
  * pipelines/<name>/justfile, one level deeper: the copy climbs one more. `just down` on Prod then
- * puts the link back.
+ * puts the link back. Only that exact line is rewritten; a pipeline.just that finds the root another
+ * way ships as it is (the round-trip test checks that a copy still works).
  */
 export function folderJustfile(pipelineJust: string): string {
-  return pipelineJust.split(TWO_UP).join(`parent_directory(${TWO_UP})`)
+  return pipelineJust.split('\n').map((l) => l === JS_LINE ? `js := quote(parent_directory(${TWO_UP}) / "dist/scripts")` : l).join('\n')
 }
 
 /**

@@ -36,6 +36,10 @@ describe('folderJustfile', () => {
     ['js := quote(parent_directory(parent_directory(canonicalize(justfile()))) / "dist/scripts")',
       'js := quote(parent_directory(parent_directory(parent_directory(canonicalize(justfile())))) / "dist/scripts")'],
     ['root := source_directory() / ".."', 'root := source_directory() / ".."'],
+    ['a\njs := quote(parent_directory(parent_directory(canonicalize(justfile()))) / "dist/scripts")\nb',
+      'a\njs := quote(parent_directory(parent_directory(parent_directory(canonicalize(justfile())))) / "dist/scripts")\nb'],
+    ['x := if f { parent_directory(parent_directory(canonicalize(justfile()))) } else { y }',
+      'x := if f { parent_directory(parent_directory(canonicalize(justfile()))) } else { y }'],
   ])('%s → %s', (text, out) => expect(folderJustfile(text)).toBe(out))
 })
 
