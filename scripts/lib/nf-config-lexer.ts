@@ -28,6 +28,8 @@ const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90
 const UNIT = /^(b|kb|mb|gb|tb|pb|eb|zb|ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)$/i
 const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?/y
 const UNIT_SUFFIX = /\.([A-Za-z]+)(?![\w$(])/y
+const PLAIN_SQ = /[^'\\\n]+/y
+const PLAIN_DQ = /[^"\\$\n]+/y
 const PATH = /[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*/y
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', s: ' ' }
 
@@ -120,7 +122,13 @@ class Lexer {
     this.pos += close.length
     const parts: (string | Hole)[] = []
     let buf = ''
+    const plain = q === '"' ? PLAIN_DQ : PLAIN_SQ
     for (;;) {
+      plain.lastIndex = this.pos
+      if (plain.test(text)) {  // a run of ordinary characters, copied at once
+        buf += text.slice(this.pos, plain.lastIndex)
+        this.pos = plain.lastIndex
+      }
       if (this.pos >= text.length) this.fail('unterminated string', startLine)
       const c = text[this.pos]
       if (c === q && text.startsWith(close, this.pos)) {

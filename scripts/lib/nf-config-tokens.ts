@@ -55,9 +55,12 @@ export class TokenStream {
     this.i = j
     return true
   }
+  /** n completed with its source text and line (mutated rather than copied: this runs for every node) */
   node(n: Node, start: Tok): Expr {
-    const end = this.toks[this.i - 1]
-    return { ...n, src: this.text.slice(start.s, Math.max(end.e, start.e)), line: start.line } as Expr
+    const e = n as Expr
+    e.src = this.text.slice(start.s, Math.max(this.toks[this.i - 1].e, start.e))
+    e.line = start.line
+    return e
   }
   inside<T>(f: () => T): T {
     this.nlDepth++

@@ -10,23 +10,19 @@ export interface Resolver {
   at(line: number): string
 }
 
-// Unresolved values with a special meaning, told apart by identity (they stay plain {unresolved, at} objects).
-const closures = new WeakSet<object>()
-const missing = new WeakSet<object>()
-export const isClosure = (v: Value): boolean => typeof v === 'object' && v !== null && closures.has(v)
+// Unresolved values with a special meaning are instances of these classes: still just {unresolved, at} to callers.
+class Closure implements Unresolved {
+  constructor(readonly unresolved: string, readonly at: string) {}
+}
 /** a param read before anything set it: falsy and equal to null in conditions, unknown in strings */
-export const isMissing = (v: Value): boolean => typeof v === 'object' && v !== null && missing.has(v)
-export function missingValue(e: Expr, r: Resolver): Unresolved {
-  const u = unresolvedOf(e, r)
-  missing.add(u)
-  return u
+class Missing implements Unresolved {
+  constructor(readonly unresolved: string, readonly at: string) {}
 }
+export const isClosure = (v: Value): boolean => v instanceof Closure
+export const isMissing = (v: Value): boolean => v instanceof Missing
 export const unresolvedOf = (e: Expr, r: Resolver): Unresolved => ({ unresolved: e.src, at: r.at(e.line) })
-export function closureValue(e: Expr, r: Resolver): Unresolved {
-  const u = unresolvedOf(e, r)
-  closures.add(u)
-  return u
-}
+export const missingValue = (e: Expr, r: Resolver): Unresolved => new Missing(e.src, r.at(e.line))
+export const closureValue = (e: Expr, r: Resolver): Unresolved => new Closure(e.src, r.at(e.line))
 
 export const isMap = (v: Value | undefined): v is Map_ => typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnresolved(v)
 

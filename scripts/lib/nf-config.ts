@@ -131,14 +131,14 @@ class Evaluator {
   }
 
   statement(s: Statement, ctx: Ctx) {
-    const at = `${ctx.file.rel}:${s.line}`
+    const at = () => `${ctx.file.rel}:${s.line}`
     switch (s.kind) {
-      case 'assign': return this.assign([...ctx.path, ...s.path], this.eval(s.expr, ctx), s.raw, at, ctx)
+      case 'assign': return this.assign(ctx.path.length ? [...ctx.path, ...s.path] : s.path, this.eval(s.expr, ctx), s.raw, at(), ctx)
       case 'block':
         if (s.name === 'profiles' && ctx.path.length === 0 && ctx.profile === undefined) return this.profiles(s.body, ctx)
         return this.exec(s.body, { ...ctx, path: [...ctx.path, s.name] })
       case 'selector': return this.exec(s.body, { ...ctx, selectors: [...ctx.selectors, s.selector] })
-      case 'include': return this.includeStatement(s.expr, at, ctx)
+      case 'include': return this.includeStatement(s.expr, at(), ctx)
       case 'if':
         for (const b of s.branches) {
           const t = b.cond === null ? true : truthy(this.eval(b.cond, ctx))
@@ -155,12 +155,12 @@ class Evaluator {
         if (s.name === 'id' && ctx.path.join('.') === 'plugins' && s.args.length === 1) {
           const v = this.eval(s.args[0], ctx)
           if (typeof v === 'string') this.plugins.push(v)
-          else this.unresolved.push({ unresolved: s.raw, at })
+          else this.unresolved.push({ unresolved: s.raw, at: at() })
         }
         return
       case 'expr': return
       case 'skipped':
-        if (!s.why.startsWith('function ')) this.unresolved.push({ unresolved: s.raw, at })
+        if (!s.why.startsWith('function ')) this.unresolved.push({ unresolved: s.raw, at: at() })
     }
   }
 
@@ -196,7 +196,7 @@ class Evaluator {
     this.assignments.push(a)
     if (ctx.selectors.length === 0) this.settings.set(full, value)
     else this.settings.set([key[0], ...ctx.selectors, ...key.slice(1)].join('.'), value)
-    if (/(^|\.)container$/.test(full) && hasUnresolved(value) && !isClosure(value)) this.noteUnresolved(value, at)
+    if (full.endsWith('container') && hasUnresolved(value) && !isClosure(value) && /(^|\.)container$/.test(full)) this.noteUnresolved(value, at)
   }
 
   setParam(path: string[], value: Value, at: string) {

@@ -229,3 +229,34 @@ describe('includeConfig and profiles', () => {
     expect(c.unresolved).toEqual([{ unresolved: '"${workflow.projectDir}/x.config"', at: 'nextflow.config:1' }])
   })
 })
+
+describe('performance', () => {
+  // sarek 3.4.4 loads 36 files, 157 kB under -profile test,docker; this tree is a little bigger
+  const files: Record<string, string> = { 'nextflow.config': '' }
+  const main: string[] = ['params {', ...Array.from({ length: 150 }, (_, i) => `    p${i} = "\${projectDir}/x/${i}" // param ${i}`), '}']
+  for (let f = 0; f < 40; f++) {
+    main.push(`includeConfig 'conf/modules/m${f}.config'`)
+    files[`conf/modules/m${f}.config`] = ['/* module settings */', 'process {', ...Array.from({ length: 25 }, (_, i) => [
+      `    withName: '.*:TOOL_${f}_${i}' {`,
+      `        ext.args   = { [ "--sample \${meta.id}", params.p${i} ? '--flag' : '' ].join(' ').trim() }`,
+      `        ext.prefix = { "\${meta.id}.tool${i}" }`,
+      `        publishDir = [ mode: params.publish_dir_mode, path: { "\${params.outdir}/tool${i}/\${meta.id}" }, pattern: '*{html,zip}' ]`,
+      `        container  = 'biocontainers/tool${i}:1.0.${f}--0'`,
+      '    }'].join('\n')), '}'].join('\n')
+  }
+  files['nextflow.config'] = main.join('\n')
+  const size = Object.values(files).reduce((n, t) => n + t.length, 0)
+
+  it(`loads ${Object.keys(files).length} files (${Math.round(size / 1000)} kB) in well under 50 ms once warm`, () => {
+    const t0 = performance.now()
+    const first = load(files)
+    const cold = performance.now() - t0
+    const t1 = performance.now()
+    for (let i = 0; i < 5; i++) load(files)
+    const warm = (performance.now() - t1) / 5
+    expect(first.assignments.filter((a) => a.key === 'process.container')).toHaveLength(1000)
+    expect(first.problems).toEqual([])
+    expect(cold).toBeLessThan(1000)  // generous: CI machines are shared
+    expect(warm).toBeLessThan(50)
+  })
+})
