@@ -68,7 +68,8 @@ echo "✓ project $namespace/$project ($what)"
 # 3. git: a repository kept outside the folder (a .git inside would be synced to S3 by `just up`)
 export GIT_DIR=$root/.cache/gitlab/$name.git GIT_WORK_TREE=$dir GIT_TERMINAL_PROMPT=0
 # the token reaches git only through this helper, which reads it from the environment when asked
-export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= \
+# shellcheck disable=SC2016  # expanded by the helper's shell, not here
+export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0='' \
   GIT_CONFIG_KEY_1=credential.helper \
   GIT_CONFIG_VALUE_1='!f() { test "$1" = get && printf "username=oauth2\npassword=%s\n" "$GITLAB_TOKEN"; }; f'
 if [[ ! -d $GIT_DIR ]]; then
