@@ -10,7 +10,8 @@ import { listingUrls } from './samplesheet.js'
 import { planProfile, planUrls } from './test-profile.js'
 import { MARKER } from './test-config-writer.js'
 
-export interface DataRef { uri: string; from: string }
+/** `text`: a samplesheet or URL list whose own URLs are checked too (header: its first row is names) */
+export interface DataRef { uri: string; from: string; text?: 'sheet' | 'list' }
 export interface DataCheck { found: { ref: DataRef; size: number }[]; missing: DataRef[]; remote: DataRef[] }
 
 const splitS3 = (uri: string) => { const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!; return { bucket: m[1], key: m[2] } }
@@ -37,10 +38,10 @@ export function profileRefs(staged: string, name: string): DataRef[] {
   }
   const plan = planProfile(cfg, staged)
   const refs: DataRef[] = []
-  if (plan.input?.kind === 'sheet') refs.push({ uri: plan.input.source, from: `input (${plan.input.at})` })
+  if (plan.input?.kind === 'sheet') refs.push({ uri: plan.input.source, from: `input (${plan.input.at})`, text: 'sheet' })
   for (const u of planUrls(plan)) {
     const f = plan.files.find((x) => x.urls.includes(u))
-    refs.push({ uri: u, from: f ? `${f.param} (${f.at})` : plan.genome?.files.some((g) => g.url === u) ? `genome '${plan.genome.name}'` : 'input list' })
+    refs.push({ uri: u, from: f ? `${f.param} (${f.at})` : plan.genome?.files.some((g) => g.url === u) ? `genome '${plan.genome.name}'` : 'input list', text: f?.listing ? 'list' : undefined })
   }
   return refs
 }
@@ -56,10 +57,13 @@ async function readText(client: S3Client, uri: string): Promise<string | undefin
 /** Look each reference up in one listing per bucket; inputs3.csv is read to add the files its cells name. */
 export async function checkData(client: S3Client, refs: DataRef[]): Promise<DataCheck> {
   const all = [...refs]
-  for (const r of refs.filter((r) => r.from.startsWith('input (') && r.uri.startsWith('s3://'))) {
+  for (const r of refs.filter((r) => r.text && r.uri.startsWith('s3://'))) {
     const text = await readText(client, r.uri)
     const name = r.uri.split('/').pop()!
-    if (text !== undefined) for (const u of listingUrls(name, text)) all.push({ uri: u, from: name })
+    if (text === undefined || text.includes('\0')) continue
+    try {
+      for (const u of listingUrls(name, text, { header: r.text === 'sheet' })) all.push({ uri: u, from: name })
+    } catch { /* not a listing after all */ }
   }
   const seen = new Set<string>()
   const uniq = all.filter((r) => !seen.has(r.uri) && seen.add(r.uri))

@@ -47,6 +47,16 @@ describe('just check (data)', () => {
     expect(r.stderr).toBe(`check: 1 of 9 S3 objects missing; run: just mirror ${name}\n`)
   })
 
+  it('follows the URLs inside a mirrored URL list (bbsplit_fasta_list)', async () => {
+    stageFixture(p, 'bbsplit-list')
+    expect((await p.script('mirror', ['bbsplit-list'], { env })).code).toBe(0)
+    const r = await p.script('check', ['bbsplit-list'], { env })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^✓ .*\/reference\/sarscov2.fa$/m)
+    expect(r.stdout).toMatch(/^✓ .*\/reference\/human.fa$/m)
+    expect(r.stdout).toMatch(/^data: 10 objects/m)   // inputs3.csv, its 5 files, fasta, the list and its 2 files
+  })
+
   it.each([
     [['a/b/c.fa', 'a/b/d/e.fa'], 'a/b/'],
     [['a/b/c.fa', 'a/x/c.fa'], 'a/'],
