@@ -2,7 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from './cli.js'
-import { collectImages, evaluateConfigSource, type ConfigView, type ImageReport } from './images.js'
+import { altsOf } from './container-expr.js'
+import { containersUnderIf } from './images-config-ifs.js'
+import { collectImages, evaluateConfigSource, type ConfigContainer, type ConfigView, type ImageReport } from './images.js'
 import { ConfigSyntaxError, isUnresolved, loadConfig } from './nf-config.js'
 
 const readText = (p: string) => { try { return readFileSync(p, 'utf8') } catch { return undefined } }
@@ -26,7 +28,22 @@ export function readContainerConfig(dir: string): ConfigView {
       value: typeof a.value === 'string' || a.value === null ? { k: 'known', v: a.value } as const
         : isUnresolved(a.value) ? evaluateConfigSource(a.raw) : { k: 'unk' } as const,
     }))
-  return { dockerRegistry: typeof reg === 'string' && reg.trim() ? reg.trim() : undefined, containers, problems: cfg.problems }
+  return { dockerRegistry: typeof reg === 'string' && reg.trim() ? reg.trim() : undefined, containers: [...containers, ...undecided(dir, cfg.unresolved)], problems: cfg.problems }
+}
+
+/** Containers in the branches of an `if` the reader could not decide: reported as unresolved, with the condition. */
+function undecided(dir: string, unresolved: { unresolved: string; at: string }[]): ConfigContainer[] {
+  const out: ConfigContainer[] = []
+  for (const u of unresolved) {
+    const m = /^(.*):(\d+)$/.exec(u.at)
+    const src = m && readText(join(dir, m[1]))
+    // cheap filters first: most unresolved values are params, not ifs around containers
+    if (!m || !src || !/\bcontainer\s*=/.test(src) || !/\bif\s*\(/.test(src.split('\n')[Number(m[2]) - 1] ?? '')) continue
+    for (const c of containersUnderIf(src, Number(m[2]))) {
+      out.push({ at: `${m[1]}:${c.line}`, raw: `${c.raw} (under if (${u.unresolved}), which cannot be decided)`, value: { k: 'unk', alts: altsOf(c.value) } })
+    }
+  }
+  return out
 }
 
 /** The image report of the pipeline code in `dir`. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { analysePipeline } from '../../scripts/lib/images-config.js'
 import { quayVerdict } from '../../scripts/lib/images-cli.js'
 import { evaluateConfigSource, nfFiles } from '../../scripts/lib/images.js'
+import { containersUnderIf } from '../../scripts/lib/images-config-ifs.js'
 import { fixtures } from '../helpers/project.js'
 
 // Every fixture pipeline named images-* is a case: its expected/images.json is what `just images --json` prints.
@@ -41,6 +42,26 @@ describe('evaluateConfigSource: config right-hand sides the config reader leaves
     [`{ meta -> meta.image }`, { k: 'unk' }],
     [`{ def x = 'a'; x }`, { k: 'unk' }],
   ])('%s', (raw, value) => expect(evaluateConfigSource(raw)).toEqual(value))
+})
+
+describe('containersUnderIf: what an undecided config if would drop', () => {
+  const src = [
+    'process {',                                                  // 1
+    "  if (a.b()) { withName: X { container = 'x:1' } }",        // 2
+    "  else if (c.d()) { process.container = 'y:1' }",           // 3
+    "  else { ext.args = '--container=z' }",                     // 4
+    '}',                                                         // 5
+    "if (e.f()) { docker.container = 'no' }",                     // 6
+    "if (g.h()) {\n  container = { params.t ? 'p:1' : 'q:1' }\n}", // 7-9
+  ].join('\n')
+  it.each([
+    [2, [[2, "'x:1'"], [3, "'y:1'"]]],
+    [6, []],
+    [7, [[8, "{ params.t ? 'p:1' : 'q:1' }"]]],
+    [5, []],
+  ])('the if on line %s', (line, expected) => {
+    expect(containersUnderIf(src, line).map((c) => [c.line, c.raw])).toEqual(expected)
+  })
 })
 
 describe('quayVerdict', () => {
