@@ -46,6 +46,7 @@ export interface LoadedConfig {
 interface FileCtx { abs: string; rel: string; locals: Map<string, Value> }
 interface Ctx { path: string[]; selectors: string[]; profile?: string; file: FileCtx }
 
+const SELECTOR = /^with(Name|Label):/
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i
 const RUNTIME = new Set(['workflow', 'task', 'session', 'nextflow_version', 'System', 'Math', 'file', 'files', 'log'])
 const MAX_DEPTH = 32
@@ -136,6 +137,7 @@ class Evaluator {
       case 'assign': return this.assign(ctx.path.length ? [...ctx.path, ...s.path] : s.path, this.eval(s.expr, ctx), s.raw, at(), ctx)
       case 'block':
         if (s.name === 'profiles' && ctx.path.length === 0 && ctx.profile === undefined) return this.profiles(s.body, ctx)
+        if (SELECTOR.test(s.name)) return this.exec(s.body, { ...ctx, selectors: [...ctx.selectors, s.name.replace(/:\s*/, ':')] })
         return this.exec(s.body, { ...ctx, path: [...ctx.path, s.name] })
       case 'selector': return this.exec(s.body, { ...ctx, selectors: [...ctx.selectors, s.selector] })
       case 'include': return this.includeStatement(s.expr, at(), ctx)
@@ -188,7 +190,13 @@ class Evaluator {
     this.include(isAbsolute(path) ? path : resolve(dirname(ctx.file.abs), path), ctx, at)
   }
 
-  assign(key: string[], value: Value, raw: string, at: string, ctx: Ctx) {
+  assign(path: string[], value: Value, raw: string, at: string, ctx: Ctx) {
+    // process.'withName:X'.container = ...: the quoted part is a selector
+    let key = path
+    if (path.some((k) => SELECTOR.test(k))) {
+      key = path.filter((k) => !SELECTOR.test(k))
+      ctx = { ...ctx, selectors: [...ctx.selectors, ...path.filter((k) => SELECTOR.test(k)).map((k) => k.replace(/:\s*/, ':'))] }
+    }
     if (key[0] === 'params' && key.length > 1 && ctx.selectors.length === 0) return this.setParam(key.slice(1), value, at)
     const full = key.join('.')
     const a: Assignment = { key: full, value, at, raw, selectors: [...ctx.selectors] }
