@@ -24,12 +24,18 @@ export function loadTestProfile(staged: string, name: string): TestProfile {
     if (abs === linkPath || abs === origPath) return original
     try { return readFileSync(abs, 'utf8') } catch { return undefined }
   }
+  const orig = (m: string) => m.replace(/^conf\/test\.config:/, 'conf/test.config.orig:')
+  let cfg: LoadedConfig
   try {
-    return { cfg: loadConfig({ projectDir: staged, profiles: ['test', 'docker'], readFile, env: {} }), original, origPath }
+    cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], readFile, env: {} })
   } catch (e) {
-    if (e instanceof ConfigSyntaxError) throw new UserError(`${e.message.replace(/^conf\/test\.config:/, 'conf/test.config.orig:')}`, { cause: e })
+    if (e instanceof ConfigSyntaxError) throw new UserError(orig(e.message), { cause: e })
     throw e
   }
+  // an included file that does not parse is only a problem for nf-config; the test profile's own is fatal here
+  const broken = cfg.problems.find((p) => p.startsWith('conf/test.config:'))
+  if (broken) throw new UserError(orig(broken))
+  return { cfg, original, origPath }
 }
 
 /** A text file naming URLs: a samplesheet or a URL list, with the URLs it names after trimming. */

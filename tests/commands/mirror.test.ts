@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3'
-import { existsSync, readFileSync, readlinkSync } from 'node:fs'
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../helpers/http-server.js'
@@ -53,7 +53,7 @@ describe('just mirror', () => {
     expect(block).toContain("docker.registry = 'nexus-docker-quay.ship.gov.sg'")
     expect(block).not.toContain('igenomes_base')   // no genome in this profile
 
-    const again = await p.script('mirror', [name], { env })
+    const again = await p.just(['mirror'], { cwd: `pipelines/${name}`, env })
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/mirror: 8 files, 0 copied \(0 B\), 8 skipped, ([\d.]+) s/)
     console.log(`re-run (all skipped): ${/([\d.]+) s →/.exec(again.stdout)![1]} s inside, ${again.ms} ms with node start`)
@@ -133,6 +133,15 @@ describe('just mirror', () => {
     const r = await p.script('mirror', ['params-from-nextflow-config'], { env: { ...env, S3_ROOT: 'dest/offline' } })
     expect(r.code).toBe(1)
     expect(r.stderr).toBe("mirror: S3_ROOT 'dest/offline' is not an s3://bucket/prefix URI\n")
+  })
+
+  it('reports a syntax error in the original test.config with file:line', async () => {
+    const name = 'params-from-nextflow-config'
+    const dir = stageFixture(p, name)
+    writeFileSync(join(dir, name, 'conf', 'test.config.orig'), "params {\n    input = 'https://h.org/x.csv\n}\n")
+    const r = await p.script('mirror', [name], { env })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^mirror: conf\/test\.config\.orig:2: .+\n$/)
   })
 
   it('says so when the pipeline is not staged', async () => {
