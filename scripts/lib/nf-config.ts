@@ -156,8 +156,11 @@ class Evaluator {
       case 'call':
         if (s.name === 'id' && ctx.path.join('.') === 'plugins' && s.args.length === 1) {
           const v = this.eval(s.args[0], ctx)
+          const a: Assignment = { key: 'plugins.id', value: v, at: at(), raw: s.raw, selectors: [] }
+          if (ctx.profile !== undefined) a.profile = ctx.profile
+          this.assignments.push(a)
           if (typeof v === 'string') this.plugins.push(v)
-          else this.unresolved.push({ unresolved: s.raw, at: at() })
+          else this.unresolved.push({ unresolved: s.raw, at: a.at })
         }
         return
       case 'expr': return

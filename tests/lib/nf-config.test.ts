@@ -151,6 +151,8 @@ describe('statements', () => {
   it('lists plugins as written, from every plugins block', () => {
     const c = load({ 'nextflow.config': `plugins {\n  id 'nf-schema@2.1.1' // validation\n  id "nf-prov@\${'1.2.2'}"\n}\nplugins { id 'nf-amazon' }` })
     expect(c.plugins).toEqual(['nf-schema@2.1.1', 'nf-prov@1.2.2', 'nf-amazon'])
+    expect(c.assignments.map((a) => [a.key, a.value, a.at])).toEqual([
+      ['plugins.id', 'nf-schema@2.1.1', 'nextflow.config:2'], ['plugins.id', 'nf-prov@1.2.2', 'nextflow.config:3'], ['plugins.id', 'nf-amazon', 'nextflow.config:5']])
   })
 
   it('records undecidable conditions', () => {
