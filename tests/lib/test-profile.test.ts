@@ -1,4 +1,8 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../scripts/lib/nf-config.js'
 import { planProfile, planUrls, type ConfigView } from '../../scripts/lib/test-profile.js'
 
 const T = 'conf/test.config:10'
@@ -71,5 +75,22 @@ describe('test profile plan', () => {
   it('lists each URL once', () => {
     const plan = planProfile(view({ input: ['https://h/a.bam', 'https://h/a.bam'], bam: 'https://h/a.bam', fasta: 'https://h/g.fa' }), '/p')
     expect(planUrls(plan)).toEqual(['https://h/a.bam', 'https://h/g.fa'])
+  })
+})
+
+// every fixture with expected/mirror-plan.json: evaluated by nf-config as `-profile test,docker`, then planned
+const FIXTURES = join(fileURLToPath(new URL('../fixtures/pipelines', import.meta.url)))
+const cases = readdirSync(FIXTURES).filter((f) => existsSync(join(FIXTURES, f, 'expected', 'mirror-plan.json')))
+
+describe.each(cases)('fixture %s', (fixture) => {
+  it('plans what expected/mirror-plan.json says', () => {
+    const dir = join(FIXTURES, fixture)
+    const cfg = loadConfig({ projectDir: dir, profiles: ['test', 'docker'], env: {}, readFile: (p) => { try { return readFileSync(p, 'utf8') } catch { return undefined } } })
+    const plan = planProfile(cfg, dir)
+    const got = JSON.parse(JSON.stringify({
+      input: plan.input, urls: planUrls(plan), listings: plan.files.filter((x) => x.listing).map((x) => x.param),
+      genome: plan.genome?.name ?? null, prefixes: plan.prefixes, skipped: plan.skipped, unresolved: plan.unresolved,
+    }).split(dir).join('<projectDir>'))
+    expect(got).toEqual(JSON.parse(readFileSync(join(dir, 'expected', 'mirror-plan.json'), 'utf8')))
   })
 })
