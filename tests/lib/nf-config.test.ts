@@ -118,6 +118,10 @@ describe('statements', () => {
     ['a statement call is ignored', `System.err.println("WARNING: \${params.x}")\na.x = 1`, 'a.x', 1],
     ['closure value', `process.cpus = { check_max(2 * task.attempt, 'cpus') }`, 'process.cpus', U("{ check_max(2 * task.attempt, 'cpus') }") as never],
     ['shebang line', `#!/usr/bin/env nextflow\na.x = 1`, 'a.x', 1],
+    ['CRLF line ends and a BOM', `\uFEFFa {\r\n  x = 'v' // c\r\n}\r\n`, 'a.x', 'v'],
+    ['$-prefixed scope names', `executor {\n  $local {\n    cpus = 2\n  }\n}`, 'executor.$local.cpus', 2],
+    ['includeConfig with parentheses', `includeConfig('nowhere.config')\na.x = 1`, 'a.x', 1],
+    ['else after a comment line', `if (false) { a.x = 1 } // no\n// really\nelse { a.x = 2 }`, 'a.x', 2],
   ])('%s', (_, text, key, want) => expect(load({ 'nextflow.config': text }).get(key)).toEqual(want))
 
   it.each<[string, string, string[]]>([
