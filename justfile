@@ -11,7 +11,7 @@ js := quote(justfile_directory() / "dist/scripts")
 # list the recipes
 [private]
 default:
-  just --list --unsorted
+  {{quote(just_executable())}} --list --unsorted
 
 # stage a pinned nf-core release: stage rnaseq [3.14.0] | stage PIPELINE=sarek REVISION=3.4.4
 [group('dev')]
@@ -51,7 +51,7 @@ smoke *args:
 # upload the toolkit itself (bundled scripts, justfiles, env, just binary) to S3_ROOT/toolkit
 [group('dev')]
 ship *args:
-  node {{js}}/ship.js "$@"
+  JUST_BIN={{quote(just_executable())}} node {{js}}/ship.js "$@"
 
 # prod host: pull code and plugins from S3, make NXF_HOME/NXF_WORK/ROOT_DIR, then run: bootstrap rnaseq
 [group('prod')]

@@ -9,20 +9,6 @@ import { sweepTemps, tmpName } from './fsx.js'
 /** One file of the bundle: a path in the toolkit copied as is, or generated text (dated like `mtimeOf`). */
 export interface BundleFile { rel: string; src?: string; text?: string; mtimeOf?: string }
 
-const TWO_UP = 'parent_directory(parent_directory(canonicalize(justfile())))'
-const JS_LINE = `js := quote(${TWO_UP} / "dist/scripts")`
-
-/**
- * pipelines/<name>/justfile for S3, which keeps no links. pipeline.just finds the toolkit root two
- * folders above its canonical path, which for a link is pipelines/pipeline.just but for a copy is
- * pipelines/<name>/justfile, one level deeper: the copy climbs one more. `just down` on Prod then
- * puts the link back. Only that exact line is rewritten; a pipeline.just that finds the root another
- * way ships as it is (the round-trip test checks that a copy still works).
- */
-export function folderJustfile(pipelineJust: string): string {
-  return pipelineJust.split('\n').map((l) => l === JS_LINE ? `js := quote(parent_directory(${TWO_UP}) / "dist/scripts")` : l).join('\n')
-}
-
 /**
  * A pipeline folder ships its own top-level files (Pipeline-ENV, test.config, inputs3.csv, images.txt,
  * justfile) but no folders: the staged code travels with `just up`, work/ and results/ not at all.
@@ -35,7 +21,7 @@ export function shipsFromPipelineFolder(name: string, isFile: boolean): boolean 
 export const DIST_PACKAGE_JSON = '{ "type": "module" }\n'
 
 /** PURE: the bundle's layout from what the toolkit holds (names relative to the toolkit root). */
-export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines: Record<string, string[]>; extras: string[]; pipelineJust: string }, justBin: string): BundleFile[] {
+export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines: Record<string, string[]>; extras: string[] }, justBin: string): BundleFile[] {
   const files: BundleFile[] = [
     ...have.scripts.filter((f) => f.endsWith('.js')).sort().map((f) => ({ rel: `dist/scripts/${f}`, src: `dist/scripts/${f}` })),
     { rel: 'dist/package.json', text: DIST_PACKAGE_JSON },
@@ -48,7 +34,8 @@ export function bundleLayout(have: { scripts: string[]; env: string[]; pipelines
   for (const [name, list] of Object.entries(have.pipelines).sort()) {
     for (const f of [...list].sort()) {
       const rel = `pipelines/${name}/${f}`
-      files.push(f === 'justfile' ? { rel, text: folderJustfile(have.pipelineJust), mtimeOf: 'pipelines/pipeline.just' } : { rel, src: rel })
+      // justfile is a link to ../pipeline.just: S3 gets a copy, which finds the root on its own (see pipeline.just)
+      files.push({ rel, src: rel })
     }
   }
   return files
@@ -106,7 +93,6 @@ export function scanToolkit(root: string): Parameters<typeof bundleLayout>[0] {
     env: ls('env').filter((f) => isFile(`env/${f}`) && !f.startsWith('.')),
     pipelines,
     extras: ['plugins.list', 'README.md', 'new_repo.sh'].filter(isFile),
-    pipelineJust: readFileSync(join(root, 'pipelines/pipeline.just'), 'utf8'),
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bundleLayout, folderJustfile, isNativeBinary, shipsFromPipelineFolder } from '../../scripts/lib/toolkit-bundle.js'
+import { bundleLayout, isNativeBinary, shipsFromPipelineFolder } from '../../scripts/lib/toolkit-bundle.js'
 
 describe('shipsFromPipelineFolder', () => {
   it.each([
@@ -13,7 +13,7 @@ describe('bundleLayout', () => {
   it('lays out scripts, a module package.json, justfiles, env, extras, pipeline files and bin/just', () => {
     const files = bundleLayout({
       scripts: ['run.js', 'down.js', 'notes.txt'], env: ['System-ENV'], extras: ['plugins.list'],
-      pipelines: { rnaseq: ['test.config', 'Pipeline-ENV', 'justfile'], demo: [] }, pipelineJust: 'x',
+      pipelines: { rnaseq: ['test.config', 'Pipeline-ENV', 'justfile'], demo: [] },
     }, '/opt/just')
     expect(files.map((f) => [f.rel, f.src ?? 'text'])).toEqual([
       ['dist/scripts/down.js', 'dist/scripts/down.js'],
@@ -25,22 +25,10 @@ describe('bundleLayout', () => {
       ['plugins.list', 'plugins.list'],
       ['bin/just', '/opt/just'],
       ['pipelines/rnaseq/Pipeline-ENV', 'pipelines/rnaseq/Pipeline-ENV'],
-      ['pipelines/rnaseq/justfile', 'text'],
+      ['pipelines/rnaseq/justfile', 'pipelines/rnaseq/justfile'],
       ['pipelines/rnaseq/test.config', 'pipelines/rnaseq/test.config'],
     ])
   })
-})
-
-describe('folderJustfile', () => {
-  it.each([
-    ['js := quote(parent_directory(parent_directory(canonicalize(justfile()))) / "dist/scripts")',
-      'js := quote(parent_directory(parent_directory(parent_directory(canonicalize(justfile())))) / "dist/scripts")'],
-    ['root := source_directory() / ".."', 'root := source_directory() / ".."'],
-    ['a\njs := quote(parent_directory(parent_directory(canonicalize(justfile()))) / "dist/scripts")\nb',
-      'a\njs := quote(parent_directory(parent_directory(parent_directory(canonicalize(justfile())))) / "dist/scripts")\nb'],
-    ['x := if f { parent_directory(parent_directory(canonicalize(justfile()))) } else { y }',
-      'x := if f { parent_directory(parent_directory(canonicalize(justfile()))) } else { y }'],
-  ])('%s → %s', (text, out) => expect(folderJustfile(text)).toBe(out))
 })
 
 describe('isNativeBinary', () => {
