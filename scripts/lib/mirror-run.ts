@@ -15,7 +15,7 @@ import { SourceS3 } from './sources.js'
 import { linkStaged } from './staged-links.js'
 import { planProfile, planUrls, type ProfilePlan } from './test-profile.js'
 import { writeTestConfig, type Literal } from './test-config-writer.js'
-import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './transfer.js'
+import { abortStaleUploads, listSizes, probeSkip, transferOne, type Done, type Job, type TransferOptions } from './transfer.js'
 
 export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number }
 
@@ -60,8 +60,12 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
     progress.total(jobs.length, 0)
     const done: Done[] = []
     const failed: string[] = []
-    const run = async (batch: Job[]) => {
-      const res = await settlePool(batch, o.jobs ?? 4, (j) => transferOne(j, sizes.get(j.key), topts))
+    const run = async (all: Job[]) => {
+      // objects already there: a HEAD of each source (many at once, cheap), then copy only what differs
+      const probed = await settlePool(all, 16, async (j) => sizes.has(j.key) ? probeSkip(j, sizes.get(j.key)!, topts) : undefined)
+      const batch = all.filter((_, i) => probed[i].status === 'rejected' || !(probed[i] as PromiseFulfilledResult<Done | undefined>).value)
+      for (const r of probed) if (r.status === 'fulfilled' && r.value) { done.push(r.value); progress.file(r.value.job.key) }
+      const res = await settlePool(batch, o.jobs ?? 4, (j) => transferOne(j, undefined, topts))
       res.forEach((r, i) => {
         const j = batch[i]
         if (r.status === 'fulfilled') { done.push(r.value); progress.file(j.key, r.value.skipped ? undefined : `✓ ${j.url} (${fmtBytes(r.value.size)})`) }

@@ -6,6 +6,7 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { UserError } from './cli.js'
 import type { Env } from './env.js'
+import { HttpError } from './http.js'
 import { s3Message } from './s3.js'
 import { openSource, sourceSize, type SourceS3 } from './sources.js'
 
@@ -93,6 +94,20 @@ async function upload(o: TransferOptions, job: Job, body: Readable | Buffer, siz
 }
 
 /**
+ * Whether the object already there (`existing` bytes) is this source: same size, asked with a HEAD.
+ * A source that refuses HEAD (405, 403 on signed URLs...) is copied again; a 404 is an error.
+ */
+export async function probeSkip(job: Job, existing: number, o: TransferOptions): Promise<Done | undefined> {
+  if (job.body) return existing === job.body.length ? { job, size: existing, skipped: true, sha256: createHash('sha256').update(job.body).digest('hex') } : undefined
+  const size = await sourceSize(job.url, o.env, o.sources).catch((e) => {
+    if (e instanceof HttpError && e.status !== 404) return undefined
+    throw e
+  })
+  if (size !== existing) return undefined
+  return { job, size: existing, skipped: true, sha256: o.hash ? await hashObject(o.dest, job.bucket, job.key) : undefined }
+}
+
+/**
  * Copy `job` to S3 unless an object of the same size is there (`existing`: its size from a listing).
  * A fault mid-stream (reset, short body, S3 5xx) restarts the file, with backoff; 4xx answers do not.
  */
@@ -105,8 +120,9 @@ export async function transferOne(job: Job, existing: number | undefined, o: Tra
     o.onBytes?.(job.body.length)
     return { job, size: job.body.length, skipped: false, sha256 }
   }
-  if (existing !== undefined && await sourceSize(job.url, o.env, o.sources) === existing) {
-    return { job, size: existing, skipped: true, sha256: o.hash ? await hashObject(o.dest, job.bucket, job.key) : undefined }
+  if (existing !== undefined) {
+    const skipped = await probeSkip(job, existing, o)
+    if (skipped) return skipped
   }
   const attempts = o.attempts ?? 4
   for (let attempt = 0; ; attempt++) {

@@ -24,6 +24,7 @@ beforeAll(async () => {
     { path: '/short.fa', handler: (_q, res) => { res.writeHead(200, { 'content-length': 100 }); res.flushHeaders(); res.write('x'.repeat(50), () => setTimeout(() => res.socket?.destroy(), 5)) } },
     { path: '/big.bin', body: body(12 << 20, 7) },
     { path: '/moved.fa', redirect: '/ref/genome.fasta' },
+    { path: '/nohead.fa', handler: (req, res) => { if (req.method === 'HEAD') res.writeHead(405).end(); else res.writeHead(200, { 'content-length': 4 }).end('ACGT') } },
   ])
   const env = { ...s3.env, NF_OFFLINE_RETRY_MS: '5' }
   o = { env, dest: makeS3Client(env), sources: new SourceS3(env), partSize: 5 << 20, queueSize: 2 }
@@ -47,6 +48,12 @@ describe('transfer', () => {
   it('copies again when the existing object has another size', async () => {
     const job = { url: `${http.url}/moved.fa`, bucket: 'dest', key: 'p/data/x/moved.fa' }
     expect(await transferOne(job, 7, o)).toMatchObject({ size: 1000, skipped: false })
+  })
+
+  it('copies again when the source refuses HEAD', async () => {
+    const job = { url: `${http.url}/nohead.fa`, bucket: 'dest', key: 'p/data/x/nohead.fa' }
+    expect(await transferOne(job, undefined, o)).toMatchObject({ size: 4, skipped: false })
+    expect(await transferOne(job, 4, o)).toMatchObject({ size: 4, skipped: false })
   })
 
   it('retries a 503 and succeeds', async () => {
