@@ -10,6 +10,7 @@ import { killAfter } from '../helpers/kill.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
+import { cutPuts } from './atomic-s3rver.js'
 import { record } from './record.js'
 import { bytesOf, dataHost, deniedS3, emptyPrefix, expectSubsetOf, RAW, s3Sources, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
 
@@ -55,7 +56,7 @@ describe('mirror: kill -9', () => {
     const runs = 20
     for (let run = 0; run < runs; run++) {
       if (run % 4 !== 3) await reset()   // every 4th kill lands on the state the last one left: a resume
-      const ms = 200 + Math.floor(next() * 0.8 * cleanMs)   // node's start-up to about the end of a clean run
+      const ms = Math.floor(cleanMs * (0.4 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
       if (await killAfter(p, 'mirror', [NAME], ms, { env })) landed++
       const got = await snapBucket()
       expectSubsetOf(got, wantBucket, `after kill ${run} (${ms} ms)`)
@@ -72,8 +73,8 @@ describe('mirror: kill -9', () => {
       expect(tempsUnder(p.root)).toEqual([])
     }
     console.log(`mirror: ${runs} kill runs, ${landed} landed before completion, ${midWork} with some objects written (clean run ${cleanMs} ms)`)
-    expect(midWork).toBeGreaterThan(runs / 4)
-    record('mirror', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
+    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
+    record('mirror', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, putsCutMidBody: cutPuts.count, lost: 0, corrupted: 0 })
   })
 })
 

@@ -1,7 +1,7 @@
 // workloads: the data the reliability suite moves (big enough for kills to land mid-work, small enough to run
 // 20 times), a pipeline staged as `just stage` leaves it, and the checks every kill is followed by.
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -93,15 +93,35 @@ export function tempsUnder(dir: string): string[] {
   return out
 }
 
-/** A stand-in S3 endpoint that refuses everything with 403 AccessDenied, as a bucket policy would. */
-export async function deniedS3(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A stand-in S3 endpoint that answers 403 AccessDenied (or 404 NoSuchKey) as a bucket policy or a vanished
+ * object would: to every request, or, with `upstream`, only to `method` requests whose path matches `match`
+ * (the rest are forwarded).
+ */
+export async function refusingS3(opts: { upstream?: string; match?: RegExp; method?: string; status?: 403 | 404 } = {}): Promise<{ url: string; refused: number; close(): Promise<void> }> {
+  const status = opts.status ?? 403
+  const code = status === 403 ? 'AccessDenied' : 'NoSuchKey'
+  const up = opts.upstream ? new URL(opts.upstream) : undefined
+  let refused = 0
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const hit = !up || ((!opts.method || req.method === opts.method) && (opts.match?.test(decodeURIComponent(req.url ?? '')) ?? true))
+    if (!hit) {
+      const fw = request({ host: up!.hostname, port: up!.port, method: req.method, path: req.url, headers: req.headers }, (r) => { res.writeHead(r.statusCode ?? 502, r.headers); r.pipe(res) })
+      fw.on('error', () => res.destroy())
+      req.pipe(fw)
+      return
+    }
+    refused++
     req.resume()
-    res.writeHead(403, { 'content-type': 'application/xml' })
-    res.end(req.method === 'HEAD' ? undefined : '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>')
+    res.writeHead(status, { 'content-type': 'application/xml' })
+    res.end(req.method === 'HEAD' ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>refused</Message><RequestId>1</RequestId></Error>`)
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()) }) }
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get refused() { return refused },
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()) }),
+  })))
 }
+export const deniedS3 = () => refusingS3()
 
 export const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0)

@@ -1,0 +1,156 @@
+// Reliability of `up` and `down`: kill -9 at seeded random points, transient S3 faults, permanent 403/404 in one line.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, posix } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
+import { killAfter } from '../helpers/kill.js'
+import { tmpProject, type Project } from '../helpers/project.js'
+import { startS3, type TestS3 } from '../helpers/s3.js'
+import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
+import { cutPuts } from './atomic-s3rver.js'
+import { record } from './record.js'
+import { emptyPrefix, expectSubsetOf, refusingS3, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
+
+const NAME = 'faults'
+const FILES = 120   // 2–30 KiB each, plus one of 9 MiB (a multipart upload)
+const TMP = /(^|\/)\.[^/]*\.tmp-\d+-/
+const CWD = `pipelines/${NAME}`
+let s3: TestS3, dev: Project, prod: Project, env: Record<string, string>
+let wantBucket: Record<string, string>, wantTree: Record<string, string>
+let upMs = 0, downMs = 0
+
+const snapBucket = () => bucketSnapshot(s3.client, 'bucket', 'rel/')
+const prodDir = () => join(prod.root, CWD)
+/** `v` → the clean tree's link at `k` when `v` is the whole content of that link's target */
+function linkOr(k: string, v: string): string {
+  const target = join(prodDir(), posix.dirname(k), wantTree[k].slice(3))
+  const sha = existsSync(target) ? createHash('sha256').update(readFileSync(target)).digest('hex').slice(0, 16) : undefined
+  return sha === v ? wantTree[k] : v
+}
+const snapProd = () => existsSync(prodDir()) ? treeSnapshot(prodDir(), TMP) : {}
+
+beforeAll(async () => {
+  s3 = await startS3(['bucket'])
+  env = { ...s3.env, S3_ROOT: 's3://bucket/rel', S3_CONCURRENCY: '4' }
+  dev = tmpProject()
+  prod = tmpProject()
+  const dir = stageFaultsPipeline(dev, NAME)
+  const bulk = join(dir, NAME, 'assets', 'bulk')
+  for (let d = 0; d < 12; d++) mkdirSync(join(bulk, `d${d}`), { recursive: true })
+  for (let i = 0; i < FILES; i++) writeFileSync(join(bulk, `d${i % 12}`, `f${i}.txt`), `${i} `.repeat(1000 + (i * 7919) % 9000))
+  writeFileSync(join(dir, NAME, 'assets', 'big.bin'), Buffer.alloc(9 << 20, 'nf-offline '))
+  writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/rel/faults/data/a.fq.gz\n')
+  const up = await dev.script('up', [], { cwd: CWD, env })
+  if (up.code !== 0) throw new Error(up.stderr)
+  upMs = up.ms
+  wantBucket = await snapBucket()
+  const down = await prod.script('down', [`PIPELINE=${NAME}`], { env })
+  if (down.code !== 0) throw new Error(down.stderr)
+  downMs = down.ms
+  wantTree = snapProd()
+  expect(Object.keys(wantBucket).length).toBeGreaterThan(FILES)
+}, 120_000)
+afterAll(async () => { dev.cleanup(); prod.cleanup(); await s3.stop() })
+
+describe('up: kill -9', () => {
+  it('20 seeded kills: only whole objects under final keys; every re-run completes with the clean run\'s bucket', async () => {
+    const next = seeded(2323)
+    let landed = 0, midWork = 0
+    const runs = 20
+    for (let run = 0; run < runs; run++) {
+      if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'rel/')
+      const ms = Math.floor(upMs * (0.4 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
+      if (await killAfter(dev, 'up', [], ms, { cwd: CWD, env })) landed++
+      const got = await snapBucket()
+      expectSubsetOf(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
+      const n = Object.keys(got).length
+      if (n > 0 && n < Object.keys(wantBucket).length) midWork++
+      const r = await dev.script('up', [], { cwd: CWD, env })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toBe('')
+      expect(await snapBucket()).toEqual(wantBucket)
+    }
+    console.log(`up: ${runs} kill runs, ${landed} landed, ${midWork} with some objects written, ${cutPuts.count} PUTs cut mid-body (clean up ${upMs} ms)`)
+    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
+    record('up', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, putsCutMidBody: cutPuts.count, lost: 0, corrupted: 0 })
+  })
+})
+
+describe('down: kill -9', () => {
+  it('20 seeded kills: only whole files under final names; every re-run completes with the clean run\'s tree', async () => {
+    const next = seeded(3434)
+    let landed = 0, midWork = 0
+    const runs = 20
+    for (let run = 0; run < runs; run++) {
+      if (run % 4 !== 3) { rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true }) }
+      const ms = Math.floor(downMs * (0.4 + 0.6 * next()))
+      if (await killAfter(prod, 'down', [`PIPELINE=${NAME}`], ms, { env })) landed++
+      const got = snapProd()
+      // before the relinking at the end, a link of the clean tree is the file up sent in its place: whole
+      for (const [k, v] of Object.entries(got)) if (wantTree[k]?.startsWith('-> ') && !v.startsWith('-> ')) got[k] = linkOr(k, v)
+      expectSubsetOf(got, wantTree, `tree after kill ${run} (${ms} ms)`)
+      const n = Object.keys(got).length
+      if (n > 0 && n < Object.keys(wantTree).length) midWork++
+      const r = await prod.script('down', [`PIPELINE=${NAME}`], { env })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toBe('')
+      expect(snapProd()).toEqual(wantTree)
+      expect(tempsUnder(prodDir())).toEqual([])
+    }
+    console.log(`down: ${runs} kill runs, ${landed} landed, ${midWork} with some files written (clean down ${downMs} ms)`)
+    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
+    record('down', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
+  })
+})
+
+describe('up / down: transient S3 faults', () => {
+  let proxy: FaultProxy
+  beforeAll(async () => { proxy = await faultProxy(s3.endpoint, { seed: 31, rate: 0.1, kinds: ['500', '503', 'reset', 'slow'], maxInARow: 3, slowMs: 150 }) })
+  afterAll(() => proxy.close())
+
+  it('up then down through 500/503/resets/slow answers: both complete, nothing lost', async () => {
+    const fenv = { ...env, AWS_ENDPOINT_URL: proxy.url }
+    for (let i = 0; i < 2; i++) {
+      await emptyPrefix(s3.client, 'bucket', 'rel/')
+      const up = await dev.script('up', [], { cwd: CWD, env: fenv, timeoutMs: 120_000 })
+      expect(up.code, up.stderr).toBe(0)
+      expect(await snapBucket()).toEqual(wantBucket)
+      rmSync(prodDir(), { recursive: true, force: true })
+      mkdirSync(prodDir(), { recursive: true })
+      const down = await prod.script('down', [`PIPELINE=${NAME}`], { env: fenv, timeoutMs: 120_000 })
+      expect(down.code, down.stderr).toBe(0)
+      expect(snapProd()).toEqual(wantTree)
+    }
+    const kinds = ['500', '503', 'reset', 'slow'] as const
+    console.log(`up/down faults: ${JSON.stringify(proxy.injected)} of ${proxy.requests}`)
+    for (const k of kinds) expect(proxy.injected[k]).toBeGreaterThan(0)
+    const by = Object.fromEntries(kinds.map((k) => [k, proxy.injected[k]]))
+    record('up-down', { faultRuns: 4, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: proxy.requests, lost: 0 })
+  })
+})
+
+describe('up / down: permanent 403/404', () => {
+  it.each([
+    ['up', 'everything 403', {}, /^up: s3:\/\/bucket\/rel\/faults: access denied; check your AWS credentials and the bucket policy$/],
+    ['down', 'everything 403', {}, /^down: s3:\/\/bucket\/rel\/faults: access denied; check your AWS credentials and the bucket policy$/],
+    ['up', 'PUT of one key 403', { match: /\/bulk\/d3\/f3\.txt$/, method: 'PUT' }, /^up: s3:\/\/bucket\/rel\/faults\/faults\/assets\/bulk\/d3\/f3\.txt: access denied; /],
+    ['down', 'GET of one key 404', { match: /\/bulk\/d5\/f5\.txt$/, method: 'GET', status: 404 as const }, /^down: s3:\/\/bucket\/rel\/faults\/faults\/assets\/bulk\/d5\/f5\.txt: not found$/],
+  ])('%s, %s: one line naming the key, exit 1', async (cmd, _what, o, line) => {
+    await emptyPrefix(s3.client, 'bucket', 'rel/')
+    if (cmd === 'down') expect((await dev.script('up', [], { cwd: CWD, env })).code).toBe(0)
+    const refusing = await refusingS3({ upstream: s3.endpoint, ...o })
+    try {
+      rmSync(prodDir(), { recursive: true, force: true })
+      mkdirSync(prodDir(), { recursive: true })
+      const fenv = { ...env, AWS_ENDPOINT_URL: refusing.url }
+      const r = cmd === 'up' ? await dev.script('up', [], { cwd: CWD, env: fenv }) : await prod.script('down', [`PIPELINE=${NAME}`], { env: fenv })
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr.trim()).toMatch(line)
+      expect(refusing.refused).toBeGreaterThan(0)
+      expect(tempsUnder(prodDir())).toEqual([])
+      record('up-down', { permanentErrors: 1 })
+    } finally { await refusing.close() }
+  })
+})
