@@ -40,15 +40,14 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   }
   try {
     // 1. the texts that name further URLs: the samplesheet, and URL lists among the params
-    const sheet = plan.input?.kind === 'sheet' ? await readSheet(plan.input, env, sources, o.rows) : undefined
     const inputList = plan.input?.kind === 'list' ? plan.input.urls.slice(0, o.rows ?? Infinity) : []
+    const texts = plan.files.filter((f) => f.listing).flatMap((f) => f.urls.map((u) => ({ f, u })))
+    const [sheet, found] = await Promise.all([
+      plan.input?.kind === 'sheet' ? readSheet(plan.input, env, sources, o.rows) : undefined,
+      Promise.all(texts.map(({ f, u }) => readListing(u, env, sources).catch((e) => { if (f.fromTest) throw e; warn(`${f.param}: ${(e as Error).message}`) }))),
+    ])
     const listings = new Map<string, Listing>()
-    for (const f of plan.files.filter((f) => f.listing)) {
-      for (const u of f.urls) {
-        const l = await readListing(u, env, sources).catch((e) => { if (f.fromTest) throw e; warn(`${f.param}: ${(e as Error).message}`) })
-        if (l) listings.set(u, l)
-      }
-    }
+    found.forEach((l, i) => { if (l) listings.set(texts[i].u, l) })
 
     // 2. every plain file, skipping what the listing of the data prefix shows with the same size
     const required = new Set([...sheet?.urls ?? [], ...inputList, ...[...listings.values()].flatMap((l) => l.urls),
