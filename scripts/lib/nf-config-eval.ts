@@ -28,6 +28,7 @@ export function evaluate(e: Expr, r: Resolver): Value {
       const obj = evaluate(e.obj, r)
       const key = evaluate(e.index, r)
       if (isMap(obj) && (typeof key === 'string' || typeof key === 'number')) return Object.hasOwn(obj, key) ? obj[key] : null
+      if (isMap(obj) && key === null) return null  // params.genomes[params.genome] with no genome
       if (Array.isArray(obj) && typeof key === 'number') return obj[key < 0 ? obj.length + key : key] ?? null
       return unresolvedOf(e, r)
     }

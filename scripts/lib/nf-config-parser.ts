@@ -8,8 +8,15 @@ export function parseConfig(text: string, file: string): Statement[] {
   const key = `${file}\0${text}`
   const hit = cache.get(key)
   if (hit) return hit
-  const stmts = new StatementParser(lex(text, file), text, file).parseFile()
-  if (cache.size >= 500) cache.delete(cache.keys().next().value!)
+  let stmts: Statement[]
+  try {
+    stmts = new StatementParser(lex(text, file), text, file).parseFile()
+  } catch (err) {
+    // absurd nesting ((((...)))) exhausts the stack: report it like any malformed input
+    if (err instanceof RangeError) throw new ConfigSyntaxError(file, 1, 'nesting too deep')
+    throw err
+  }
+  if (cache.size >= 200) cache.delete(cache.keys().next().value!)
   cache.set(key, stmts)
   return stmts
 }

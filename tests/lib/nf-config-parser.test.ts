@@ -13,6 +13,7 @@ describe('parseConfig', () => {
     ['unterminated block comment', 'a = 1\n/* never\nclosed', /^conf\/x\.config:2: unterminated \/\* comment$/],
     ['unclosed closure', 'process.cpus = { 1 + \n', /^conf\/x\.config:1: unbalanced braces/],
     ['stray character', 'a = 1\nb = \u0007\n', /^conf\/x\.config:2: unexpected character/],
+    ['absurd nesting', `a = ${'('.repeat(100000)}1${')'.repeat(100000)}`, /^conf\/x\.config:1: nesting too deep$/],
   ])('%s → ConfigSyntaxError', (_, text, message) => {
     let err: unknown
     try {

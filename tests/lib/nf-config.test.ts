@@ -51,6 +51,7 @@ describe('values and expressions', () => {
     ['string methods', `params.a = ' A,b '.trim().toLowerCase().split(',')`, ['a', 'b']],
     ['tokenize and join', `params.a = 'a b  c'.tokenize(' ').join('-')`, 'a-b-c'],
     ['index into a nested param', `params.g = ['x.y': [fasta: 'f']]\nparams.a = params.g['x.y'].fasta`, 'f'],
+    ['index with a null key', `params.genome = null\nparams.g = [x: 1]\nparams.a = params.g[params.genome]`, null],
     ['def variable', `def base = 'https://h'\nparams.a = "\${base}/x"`, 'https://h/x'],
     ['typed local', `String base = 'h'\nparams.a = base`, 'h'],
     ['as String', `params.a = 1 as String`, '1'],
