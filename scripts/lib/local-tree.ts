@@ -53,7 +53,8 @@ export async function walkLocal(root: string, opts: WalkOptions = {}): Promise<L
   const out: LocalTree = new Map()
   const follow = opts.followSymlinks ?? true
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return out
-  const visit = (dir: string, rel: string, seen: Set<string>): void => {
+  // `real` is the directory's real path: derived by name below a real directory, resolved only for links
+  const visit = (dir: string, rel: string, real: string, seen: Set<string>): void => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const r = rel ? `${rel}/${d.name}` : d.name
       const abs = join(dir, d.name)
@@ -73,15 +74,16 @@ export async function walkLocal(root: string, opts: WalkOptions = {}): Promise<L
       }
       if (opts.exclude?.(r, isDir)) continue
       if (isDir) {
-        const real = realpathSync(abs)
-        if (seen.has(real)) continue   // a link back up the tree: S3 would get an endless path
-        visit(abs, r, new Set(seen).add(real))
+        const sub = d.isSymbolicLink() ? realpathSync(abs) : join(real, d.name)
+        if (seen.has(sub)) continue   // a link back up the tree: S3 would get an endless path
+        visit(abs, r, sub, new Set(seen).add(sub))
       } else if (isFile) {
         st ??= statSync(abs)
         out.set(r, { size: st.size, mtimeMs: st.mtimeMs })
       }
     }
   }
-  visit(root, '', new Set([realpathSync(root)]))
+  const real = realpathSync(root)
+  visit(root, '', real, new Set([real]))
   return out
 }

@@ -9,20 +9,29 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 export interface FastS3 {
   /** Send one request; resolves with the response once its status is 2xx (body unread), else throws an SDK-like error. */
-  send(method: 'PUT' | 'GET' | 'HEAD' | 'DELETE', bucket: string, key: string, opts?: { body?: Buffer; headers?: Record<string, string> }): Promise<IncomingMessage>
+  send(method: 'PUT' | 'GET' | 'HEAD' | 'DELETE', bucket: string, key: string, opts?: SendOptions): Promise<IncomingMessage>
 }
 
+export interface SendOptions { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> }
+
 /** Encode a key as S3 (and the SDK) put it in the path: RFC 3986 per segment, `/` kept. */
-export const encodeKey = (key: string) => key.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')
+export const encodeKey = (key: string) => key.split('/').map(encode3986).join('/')
+const encode3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) }
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'ESOCKETTIMEDOUT'])
 const MAX_ATTEMPTS = 5
 
 /** An SDK-shaped error (`name`, `$metadata.httpStatusCode`) from an S3 error response, so s3Message reads it. */
+/** The body of a response as text (listings, error documents). */
+export async function readText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const c of res) chunks.push(c as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 async function s3ErrorOf(res: IncomingMessage): Promise<Error> {
-  let text = ''
-  for await (const c of res) if (text.length < 65536) text += c
+  const text = (await readText(res)).slice(0, 65536)
   const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(text)?.[1]
   const status = res.statusCode ?? 0
   const name = tag('Code') ?? (status === 404 ? 'NotFound' : status === 403 ? 'AccessDenied' : `HTTP${status}`)
@@ -39,7 +48,7 @@ export function fastS3(client: S3Client): FastS3 {
     return { signer, region, base: ep && { protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path.replace(/\/+$/, '') } }
   })()
 
-  const once = async (method: string, bucket: string, key: string, body: Buffer | undefined, extra: Record<string, string>): Promise<IncomingMessage> => {
+  const once = async (method: string, bucket: string, key: string, { body, headers: extra = {}, query = {} }: SendOptions): Promise<IncomingMessage> => {
     const { signer, base, region } = await setup()
     // custom endpoints path-style (as makeS3Client sets); AWS virtual-hosted unless the name has dots
     const pathStyle = !!base || cfg.forcePathStyle || bucket.includes('.')
@@ -53,10 +62,11 @@ export function fastS3(client: S3Client): FastS3 {
       ...extra,
     }
     if (body) headers['content-length'] = String(body.length)
-    const signed = await signer.sign({ method, protocol, hostname, port, path, query: {}, headers, body })
+    const signed = await signer.sign({ method, protocol, hostname, port, path, query, headers, body })
+    const qs = Object.keys(query).sort().map((k) => `${encode3986(k)}=${encode3986(query[k])}`).join('&')
     return new Promise((done, fail) => {
       const req = (protocol === 'https:' ? httpsRequest : httpRequest)({
-        agent: protocol === 'https:' ? agents.https : agents.http, protocol, hostname, port, method, path, headers: signed.headers, timeout: 120_000,
+        agent: protocol === 'https:' ? agents.https : agents.http, protocol, hostname, port, method, path: qs ? `${path}?${qs}` : path, headers: signed.headers, timeout: 120_000,
       }, done)
       req.on('timeout', () => req.destroy(Object.assign(new Error('socket timeout'), { code: 'ETIMEDOUT' })))
       req.on('error', fail)
@@ -69,7 +79,7 @@ export function fastS3(client: S3Client): FastS3 {
       for (let attempt = 1; ; attempt++) {
         let retry: unknown
         try {
-          const res = await once(method, bucket, key, opts.body, opts.headers ?? {})
+          const res = await once(method, bucket, key, opts)
           const status = res.statusCode ?? 0
           if (status >= 200 && status < 300) return res
           const err = await s3ErrorOf(res)

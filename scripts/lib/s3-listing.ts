@@ -1,12 +1,12 @@
 // s3-listing: list an S3 prefix for sync, and remember each object's mtime metadata by ETag between runs.
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomicSync } from './fsx.js'
 import { mapPool } from './pool.js'
-import type { FastS3 } from './s3-fast.js'
+import { type FastS3, fastS3, readText } from './s3-fast.js'
+import type { S3Client } from '@aws-sdk/client-s3'
 
 export interface RemoteEntry {
   size: number
@@ -25,18 +25,32 @@ export const metaMtime = (meta: Record<string, string> | undefined): number | nu
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : null
 }
 
-/** Every object under `prefix` (a key prefix without trailing slash; '' for the whole bucket), keyed by its relative path. */
-export async function listRemote(client: S3Client, bucket: string, prefix: string): Promise<RemoteTree> {
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+const unxml = (s: string) => s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) =>
+  e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : XML_ENTITIES[e] ?? m)
+const tag = (xml: string, t: string) => { const m = new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml); return m ? unxml(m[1]) : undefined }
+
+/** PURE: the objects of one ListObjectsV2 result page (keys relative to `base`) and the next page's token. */
+export function parseListPage(xml: string, base: string, into: RemoteTree): string | undefined {
+  for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+    const key = tag(m[1], 'Key')
+    if (!key || key.endsWith('/') || !key.startsWith(base)) continue   // "folder" markers some consoles create
+    into.set(key.slice(base.length), { size: Number(tag(m[1], 'Size') ?? 0), lastModified: Date.parse(tag(m[1], 'LastModified') ?? '') || 0, etag: tag(m[1], 'ETag') ?? '' })
+  }
+  return /<IsTruncated>true<\/IsTruncated>/.test(xml) ? tag(xml, 'NextContinuationToken') : undefined
+}
+
+/**
+ * Every object under `prefix` (a key prefix without trailing slash; '' for the whole bucket), keyed by
+ * its relative path: ListObjectsV2, paginated (plain requests: the SDK's XML parsing costs more than the call).
+ */
+export async function listRemote(client: S3Client, bucket: string, prefix: string, fast: FastS3 = fastS3(client), maxKeys?: number): Promise<RemoteTree> {
   const out: RemoteTree = new Map()
   const base = prefix ? `${prefix}/` : ''
   let token: string | undefined
   do {
-    const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: base, ContinuationToken: token }))
-    for (const o of r.Contents ?? []) {
-      if (!o.Key || o.Key.endsWith('/')) continue   // "folder" markers some consoles create
-      out.set(o.Key.slice(base.length), { size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0, etag: o.ETag ?? '' })
-    }
-    token = r.IsTruncated ? r.NextContinuationToken : undefined
+    const query: Record<string, string> = { 'list-type': '2', prefix: base, ...(token ? { 'continuation-token': token } : {}), ...(maxKeys ? { 'max-keys': String(maxKeys) } : {}) }
+    token = parseListPage(await readText(await fast.send('GET', bucket, '', { query })), base, out)
   } while (token)
   return out
 }

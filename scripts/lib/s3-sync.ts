@@ -114,7 +114,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   const cache = new MetaCache(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${endpoint} ${bucket} ${prefix}`)
   const [local, remote] = await Promise.all([
     walkLocal(localDir, { exclude: excluder, followSymlinks: dir === 'up' ? opts.followSymlinks ?? true : false, temps }),
-    listRemote(client, bucket, prefix).catch((e) => s3Error(e, where)),
+    listRemote(client, bucket, prefix, fast).catch((e) => s3Error(e, where)),
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
   cache.apply(remote)

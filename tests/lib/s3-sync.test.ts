@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeExcluder, excludedPath, type LocalTree, walkLocal } from '../../scripts/lib/local-tree.js'
-import type { RemoteTree } from '../../scripts/lib/s3-listing.js'
+import { parseListPage, type RemoteTree } from '../../scripts/lib/s3-listing.js'
 import { formatSummary, planSync, sameVersion, syncDown, syncUp, pipelineExcludes } from '../../scripts/lib/s3-sync.js'
 import { partSize } from '../../scripts/lib/s3-transfer.js'
 import { encodeKey } from '../../scripts/lib/s3-fast.js'
@@ -96,6 +96,21 @@ describe('formatSummary and partSize', () => {
     [{ transferred: 0, bytes: 0, skipped: 0, deleted: 2, seconds: 0, planned: ['delete a', 'delete b'] }, 'up: 0 files (0 B) to transfer, 0 unchanged, 2 to delete in 0.0 s'],
   ])('%j', (s, line) => expect(formatSummary('up', s)).toBe(line))
   it.each([[1, 8 * MiB], [80_000 * MiB, 8 * MiB], [100_000 * MiB, 10 * MiB]])('%d bytes → parts of %d', (size, want) => expect(partSize(size)).toBe(want))
+})
+
+describe('parseListPage', () => {
+  const page = (contents: string, more = '') => `<?xml version="1.0"?><ListBucketResult><Name>b</Name>${contents}${more}</ListBucketResult>`
+  const obj = (key: string, size = 3) => `<Contents><Key>${key}</Key><LastModified>2024-03-01T10:00:00.123Z</LastModified><ETag>&quot;abc&quot;</ETag><Size>${size}</Size></Contents>`
+  it.each([
+    [page(obj('p/a.txt')), 'p/', { 'a.txt': { size: 3, lastModified: Date.parse('2024-03-01T10:00:00.123Z'), etag: '"abc"' } }, undefined],
+    [page(obj('p/x &amp; y&#39;s &lt;1&gt;.txt', 0)), 'p/', { "x & y's <1>.txt": { size: 0, lastModified: 1709287200123, etag: '"abc"' } }, undefined],
+    [page(obj('p/dir/') + obj('q/other')), 'p/', {}, undefined],   // folder markers and foreign keys ignored
+    [page(obj('p/a'), '<IsTruncated>true</IsTruncated><NextContinuationToken>t+/=1</NextContinuationToken>'), 'p/', { a: { size: 3, lastModified: 1709287200123, etag: '"abc"' } }, 't+/=1'],
+  ])('%#', (xml, base, want, token) => {
+    const into: RemoteTree = new Map()
+    expect(parseListPage(xml, base, into)).toBe(token)
+    expect(Object.fromEntries(into)).toEqual(want)
+  })
 })
 
 describe('encodeKey', () => {
