@@ -12,7 +12,7 @@ export function printPlan(ctx: Context, rows?: number): void {
   const name = ctx.pipeline!
   const s3Root = ctx.env.S3_ROOT || 's3://S3_ROOT'
   const { cfg, original } = loadTestProfile(ctx.staged!, name)
-  const plan = planProfile(cfg, ctx.staged!)
+  const plan = planProfile(cfg, ctx.staged!, { skip: (ctx.env.MIRROR_SKIP ?? '').split(',').map((x) => x.trim()).filter(Boolean) })
   const out: string[] = []
   const line = (what: string, url: string) => out.push(`  ${what}: ${url}\n      → ${dataUri(s3Root, name, url)}`)
   const input = plan.input

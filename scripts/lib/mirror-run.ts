@@ -28,7 +28,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   const s3Root = need(env, 'S3_ROOT'), offlineDir = need(env, 'OFFLINE_DIR')
   const prefix = dataPrefix(s3Root, name)
   const { cfg, original } = loadTestProfile(ctx.staged!, name)
-  const plan = planProfile(cfg, ctx.staged!)
+  const plan = planProfile(cfg, ctx.staged!, { skip: (ctx.env.MIRROR_SKIP ?? '').split(',').map((x) => x.trim()).filter(Boolean) })
   report(plan, cfg.problems)
 
   const sources = new SourceS3(env), dest = makeS3Client(env)
@@ -48,6 +48,10 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
     ])
     const listings = new Map<string, Listing>()
     found.forEach((l, i) => { if (l) listings.set(texts[i].u, l) })
+    /** what names a URL, for error lines */
+    const whereOf = (url: string) => plan.files.find((f) => f.urls.includes(url))?.param
+      ?? plan.genome?.files.find((g) => g.url === url)?.attr.replace(/^/, `genome '${plan.genome.name}'.`)
+      ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet' : 'input')
 
     // 2. every plain file, skipping what the listing of the data prefix shows with the same size
     const required = new Set([...sheet?.urls ?? [], ...inputList, ...[...listings.values()].flatMap((l) => l.urls),
@@ -68,12 +72,17 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
       res.forEach((r, i) => {
         const j = batch[i]
         if (r.status === 'fulfilled') { done.push(r.value); progress.file(j.key, r.value.skipped ? undefined : `✓ ${j.url} (${fmtBytes(r.value.size)})`) }
-        else if (required.has(j.url) || j.body) { failed.push(`✗ ${j.url}: ${(r.reason as Error).message}`); progress.file(j.key) }
+        else if (required.has(j.url) || j.body) { failed.push(`✗ ${j.url} (${whereOf(j.url)}): ${(r.reason as Error).message}`); progress.file(j.key) }
         else { warn(`not mirrored (a pipeline default): ${(r.reason as Error).message}`); progress.file(j.key) }
       })
     }
     await run(jobs)
-    const stop = () => { if (failed.length) { progress.done(); failed.forEach((f) => process.stderr.write(`${f}\n`)); throw new UserError(`${failed.length} of ${jobs.length} files failed; fix the source (or SOURCE_REWRITE/HTTPS_PROXY) and re-run`) } }
+    const stop = () => {
+      if (!failed.length) return
+      progress.done()
+      failed.forEach((f) => process.stderr.write(`${f}\n`))
+      throw new UserError(`${failed.length} of ${jobs.length} files failed; fix the source (or SOURCE_REWRITE/HTTPS_PROXY, or leave a param out with MIRROR_SKIP=<param>) and re-run`)
+    }
     stop()
     const mapped = new Map(done.map((d) => [d.job.url, dataUri(s3Root, name, d.job.url)]))
 

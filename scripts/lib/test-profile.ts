@@ -53,7 +53,8 @@ const looksRemoteDir = (v: string) => /^(https?|s3):\/\//i.test(v) && !isRemote(
 const fromTestConfig = (at: string | undefined) => !!at && /(^|\/)conf\/test\.config(\.orig)?:/.test(at)
 
 /** What the test profile needs mirrored, given its evaluated params and the staged code's directory. */
-export function planProfile(cfg: ConfigView, projectDir: string): ProfilePlan {
+export function planProfile(cfg: ConfigView, projectDir: string, opts: { skip?: string[] } = {}): ProfilePlan {
+  const skip = new Set(opts.skip ?? [])
   const plan: ProfilePlan = { files: [], prefixes: [], skipped: [], unresolved: [] }
   const p = cfg.params
   const at = (k: string) => cfg.paramsAt[k] ?? 'nextflow.config'
@@ -75,6 +76,7 @@ export function planProfile(cfg: ConfigView, projectDir: string): ProfilePlan {
 
   for (const [k, v] of Object.entries(p)) {
     if (k === 'input' || k === 'genomes') continue
+    if (skip.has(k)) { if (typeof v === 'string' && /:\/\//.test(v)) plan.skipped.push({ what: k, value: v, why: 'MIRROR_SKIP' }); continue }
     const u = unresolvedText(v)
     if (u) { if (fromTestConfig(at(k))) plan.unresolved.push(`${k}: ${u}`); continue }
     if (PREFIX.test(k)) {

@@ -125,7 +125,7 @@ describe('just mirror', () => {
     const r = await p.script('mirror', [name], { env: bad })
     http.add({ path: '/raw/626c8fab/reference/genes.gtf.gz', handler: (_q, res, url) => { res.end(contentOf(url.pathname)) } })
     expect(r.code).toBe(1)
-    expect(errs(r.stderr)).toMatch(/^✗ https:\/\/raw.githubusercontent.com\/nf-core\/test-datasets\/626c8fab\/reference\/genes.gtf.gz: .*HTTP 404\nmirror: 1 of 7 files failed; .*\n$/)
+    expect(errs(r.stderr)).toMatch(/^✗ https:\/\/raw.githubusercontent.com\/nf-core\/test-datasets\/626c8fab\/reference\/genes.gtf.gz \(gtf\): .*HTTP 404\nmirror: 1 of 7 files failed; .*MIRROR_SKIP=<param>.*\n$/)
     expect(readFileSync(join(p.root, 'pipelines', name, 'test.config'), 'utf8')).toBe(before)
   })
 
@@ -142,6 +142,17 @@ describe('just mirror', () => {
     const r = await p.script('mirror', [name], { env })
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^mirror: conf\/test\.config\.orig:2: .+\n$/)
+  })
+
+  it('--plan prints each file and its S3 URI without touching S3 or the network', async () => {
+    const name = 'igenomes-genome'
+    stageFixture(p, name)
+    const r = await p.script('mirror', [name, '--plan'], { env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', SOURCE_REWRITE: '' } })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(`  genome 'testdata.nf-core.sarek'.fasta: s3://ngi-igenomes/testdata/nf-core/modules/genomics/homo_sapiens/genome/genome.fasta\n      → s3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/homo_sapiens/genome/genome.fasta`)
+    expect(r.stdout).toContain(`  cell: ${RAW}/modules/data/genomics/homo_sapiens/illumina/fastq/test_1.fastq.gz`)
+    expect(r.stdout).toContain(`igenomes_base              = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules'`)
   })
 
   it('says so when the pipeline is not staged', async () => {

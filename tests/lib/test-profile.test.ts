@@ -72,6 +72,12 @@ describe('test profile plan', () => {
     expect(planProfile(view({ genome: 'nope', genomes }), '/p').unresolved[0]).toMatch(/'nope' is not an entry/)
   })
 
+  it('leaves MIRROR_SKIP params alone, saying so', () => {
+    const plan = planProfile(view({ fasta: 'https://h/g.fa', busco_db: 'https://h/busco/lineages' }), '/p', { skip: ['busco_db'] })
+    expect(plan.files.map((f) => f.param)).toEqual(['fasta'])
+    expect(plan.skipped).toEqual([{ what: 'busco_db', value: 'https://h/busco/lineages', why: 'MIRROR_SKIP' }])
+  })
+
   it('lists each URL once', () => {
     const plan = planProfile(view({ input: ['https://h/a.bam', 'https://h/a.bam'], bam: 'https://h/a.bam', fasta: 'https://h/g.fa' }), '/p')
     expect(planUrls(plan)).toEqual(['https://h/a.bam', 'https://h/g.fa'])
