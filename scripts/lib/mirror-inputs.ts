@@ -6,7 +6,7 @@ import type { Env } from './env.js'
 import { ConfigSyntaxError, loadConfig, type LoadedConfig } from './nf-config.js'
 import { listingUrls } from './samplesheet.js'
 import { readSource, type SourceS3 } from './sources.js'
-import type { InputPlan } from './test-profile.js'
+import type { InputPlan, ProfilePlan } from './test-profile.js'
 
 export interface TestProfile { cfg: LoadedConfig; original: string; origPath: string }
 
@@ -78,4 +78,30 @@ export async function readListing(url: string, env: Env, sources: SourceS3): Pro
   let urls: string[]
   try { urls = listingUrls(name, text, { header: false }) } catch { return undefined }
   return urls.length ? { url, name, text, urls, header: false } : undefined
+}
+
+export interface Texts {
+  sheet?: Listing
+  /** the input list's files, trimmed to ROWS (an input given as a list, not a samplesheet) */
+  inputList: string[]
+  /** URL lists among the params, by their URL */
+  listings: Map<string, Listing>
+  /** what names a URL (param, genome attribute, list, samplesheet), for error lines */
+  whereOf: (url: string) => string
+}
+
+/** Read the samplesheet and the params' URL lists at once (a failure of a pipeline default's list is a warning). */
+export async function readTexts(plan: ProfilePlan, env: Env, sources: SourceS3, rows: number | undefined, warn: (m: string) => void): Promise<Texts> {
+  const inputList = plan.input?.kind === 'list' ? plan.input.urls.slice(0, rows ?? Infinity) : []
+  const texts = plan.files.filter((f) => f.listing).flatMap((f) => f.urls.map((u) => ({ f, u })))
+  const [sheet, found] = await Promise.all([
+    plan.input?.kind === 'sheet' ? readSheet(plan.input, env, sources, rows) : undefined,
+    Promise.all(texts.map(({ f, u }) => readListing(u, env, sources).catch((e) => { if (f.fromTest) throw e; warn(`${f.param}: ${(e as Error).message}`) }))),
+  ])
+  const listings = new Map<string, Listing>()
+  found.forEach((l, i) => { if (l) listings.set(texts[i].u, l) })
+  const whereOf = (url: string) => plan.files.find((f) => f.urls.includes(url))?.param
+    ?? (plan.genome?.files.some((g) => g.url === url) ? `genome '${plan.genome.name}'.${plan.genome.files.find((g) => g.url === url)!.attr}` : undefined)
+    ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet' : 'input')
+  return { sheet, inputList, listings, whereOf }
 }

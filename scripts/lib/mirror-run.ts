@@ -6,8 +6,8 @@ import type { Context } from './context.js'
 import { dataKey, dataPrefix, dataUri, normalizePath, prefixUri } from './data-keys.js'
 import { need } from './env.js'
 import { writeFileAtomic } from './fsx.js'
-import { readListing, readSheet, type Listing, loadTestProfile } from './mirror-inputs.js'
-import { settlePool } from './pool.js'
+import { loadTestProfile, readTexts } from './mirror-inputs.js'
+import { makeCopier } from './mirror-copy.js'
 import { fmtBytes, makeProgress } from './progress.js'
 import { makeS3Client } from './s3.js'
 import { rewriteListing } from './samplesheet.js'
@@ -15,7 +15,7 @@ import { SourceS3 } from './sources.js'
 import { linkStaged } from './staged-links.js'
 import { planProfile, planUrls, type ProfilePlan } from './test-profile.js'
 import { writeTestConfig, type Literal } from './test-config-writer.js'
-import { abortStaleUploads, listSizes, probeSkip, transferOne, type Done, type Job, type TransferOptions } from './transfer.js'
+import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './transfer.js'
 
 export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number }
 
@@ -40,18 +40,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   }
   try {
     // 1. the texts that name further URLs: the samplesheet, and URL lists among the params
-    const inputList = plan.input?.kind === 'list' ? plan.input.urls.slice(0, o.rows ?? Infinity) : []
-    const texts = plan.files.filter((f) => f.listing).flatMap((f) => f.urls.map((u) => ({ f, u })))
-    const [sheet, found] = await Promise.all([
-      plan.input?.kind === 'sheet' ? readSheet(plan.input, env, sources, o.rows) : undefined,
-      Promise.all(texts.map(({ f, u }) => readListing(u, env, sources).catch((e) => { if (f.fromTest) throw e; warn(`${f.param}: ${(e as Error).message}`) }))),
-    ])
-    const listings = new Map<string, Listing>()
-    found.forEach((l, i) => { if (l) listings.set(texts[i].u, l) })
-    /** what names a URL, for error lines */
-    const whereOf = (url: string) => plan.files.find((f) => f.urls.includes(url))?.param
-      ?? plan.genome?.files.find((g) => g.url === url)?.attr.replace(/^/, `genome '${plan.genome.name}'.`)
-      ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet' : 'input')
+    const { sheet, inputList, listings, whereOf } = await readTexts(plan, env, sources, o.rows, warn)
 
     // 2. every plain file, skipping what the listing of the data prefix shows with the same size
     const required = new Set([...sheet?.urls ?? [], ...inputList, ...[...listings.values()].flatMap((l) => l.urls),
@@ -61,29 +50,10 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
     const jobs: Job[] = urls.map((url) => ({ url, ...dataKey(s3Root, name, url) }))
     if (jobs.some((j) => !sizes.has(j.key))) await abortStaleUploads(dest, prefix.bucket, `${prefix.key}/`)
     progress.total(jobs.length, 0)
-    const done: Done[] = []
-    const failed: string[] = []
-    const run = async (all: Job[]) => {
-      // objects already there: a HEAD of each source (many at once, cheap), then copy only what differs
-      const probed = await settlePool(all, 16, async (j) => sizes.has(j.key) ? probeSkip(j, sizes.get(j.key)!, topts) : undefined)
-      const batch = all.filter((_, i) => probed[i].status === 'rejected' || !(probed[i] as PromiseFulfilledResult<Done | undefined>).value)
-      for (const r of probed) if (r.status === 'fulfilled' && r.value) { done.push(r.value); progress.file(r.value.job.key) }
-      const res = await settlePool(batch, o.jobs ?? 4, (j) => transferOne(j, undefined, topts))
-      res.forEach((r, i) => {
-        const j = batch[i]
-        if (r.status === 'fulfilled') { done.push(r.value); progress.file(j.key, r.value.skipped ? undefined : `✓ ${j.url} (${fmtBytes(r.value.size)})`) }
-        else if (required.has(j.url) || j.body) { failed.push(`✗ ${j.url} (${whereOf(j.url)}): ${(r.reason as Error).message}`); progress.file(j.key) }
-        else { warn(`not mirrored (a pipeline default): ${(r.reason as Error).message}`); progress.file(j.key) }
-      })
-    }
-    await run(jobs)
-    const stop = () => {
-      if (!failed.length) return
-      progress.done()
-      failed.forEach((f) => process.stderr.write(`${f}\n`))
-      throw new UserError(`${failed.length} of ${jobs.length} files failed; fix the source (or SOURCE_REWRITE/HTTPS_PROXY, or leave a param out with MIRROR_SKIP=<param>) and re-run`)
-    }
-    stop()
+    const copier = makeCopier({ t: topts, sizes, jobs: o.jobs ?? 4, required, whereOf, progress, warn })
+    await copier.run(jobs)
+    copier.stop(jobs.length)
+    const done = copier.done
     const mapped = new Map(done.map((d) => [d.job.url, dataUri(s3Root, name, d.job.url)]))
 
     // 3. generated files: URL lists rewritten under their own key, and inputs3.csv beside the data
@@ -92,8 +62,8 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
       : plan.input?.kind === 'list' ? inputList.map((u) => mapped.get(u) ?? u).join('\n') + '\n' : undefined
     const generated: Job[] = [...listings.values()].map((l) => ({ url: l.url!, ...dataKey(s3Root, name, l.url!), body: Buffer.from(rewriteListing(l.name, l.text, mapped, { header: false })) }))
     if (inputs3 !== undefined) generated.push({ url: 'inputs3.csv', bucket: prefix.bucket, key: inputsKey, body: Buffer.from(inputs3) })
-    await run(generated)
-    stop()
+    await copier.run(generated)
+    copier.stop(jobs.length + generated.length)
     for (const l of listings.keys()) mapped.set(l, dataUri(s3Root, name, l))
 
     // 4. inputs3.csv here and in OFFLINE_DIR, test.config, the staged code's links
