@@ -8,6 +8,8 @@ export interface CopyOptions {
   t: TransferOptions
   /** sizes of the objects already under the data prefix (one listing) */
   sizes: Map<string, number>
+  /** their ETags, to compare generated files by content */
+  etags: Map<string, string>
   /** transfers at once (MIRROR_JOBS); probes run 16 at once */
   jobs: number
   /** URLs whose failure is fatal (the test profile's); others are pipeline defaults: a warning */
@@ -32,7 +34,7 @@ export function makeCopier(o: CopyOptions): Copier {
     done,
     async run(all) {
       // objects already there: a HEAD of each source (many at once, cheap), then copy only what differs
-      const probed = await settlePool(all, 16, async (j) => o.sizes.has(j.key) ? probeSkip(j, o.sizes.get(j.key)!, o.t) : undefined)
+      const probed = await settlePool(all, 16, async (j) => o.sizes.has(j.key) ? probeSkip(j, o.sizes.get(j.key)!, o.t, o.etags.get(j.key)) : undefined)
       const batch: Job[] = []
       probed.forEach((r, i) => {
         if (r.status === 'fulfilled' && r.value) { done.push(r.value); o.progress.file(r.value.job.key) } else batch.push(all[i])

@@ -46,11 +46,12 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
     const required = new Set([...sheet?.urls ?? [], ...inputList, ...[...listings.values()].flatMap((l) => l.urls),
       ...plan.files.filter((f) => f.fromTest).flatMap((f) => f.urls), ...plan.genome?.files.map((f) => f.url) ?? []])
     const urls = [...new Set([...required, ...planUrls(plan)])].filter((u) => !listings.has(u) && (plan.input?.kind !== 'list' || inputList.includes(u) || !plan.input.urls.includes(u)))
-    const sizes = await listSizes(dest, prefix.bucket, `${prefix.key}/`)
+    const etags = new Map<string, string>()
+    const sizes = await listSizes(dest, prefix.bucket, `${prefix.key}/`, etags)
     const jobs: Job[] = urls.map((url) => ({ url, ...dataKey(s3Root, name, url) }))
     if (jobs.some((j) => !sizes.has(j.key))) await abortStaleUploads(dest, prefix.bucket, `${prefix.key}/`)
     progress.total(jobs.length, 0)
-    const copier = makeCopier({ t: topts, sizes, jobs: o.jobs ?? 4, required, whereOf, progress, warn })
+    const copier = makeCopier({ t: topts, sizes, etags, jobs: o.jobs ?? 4, required, whereOf, progress, warn })
     await copier.run(jobs)
     copier.stop(jobs.length)
     const done = copier.done

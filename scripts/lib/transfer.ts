@@ -35,14 +35,21 @@ export interface TransferOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Sizes of every object under `prefix` (one paginated listing, instead of a HEAD per file). */
-export async function listSizes(client: S3Client, bucket: string, prefix: string): Promise<Map<string, number>> {
+/**
+ * Sizes of every object under `prefix` (one paginated listing, instead of a HEAD per file); `etags`, if
+ * given, gets their ETags (the MD5 of a single-part object: generated files are compared by content).
+ */
+export async function listSizes(client: S3Client, bucket: string, prefix: string, etags?: Map<string, string>): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   let token: string | undefined
   do {
     const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
       .catch((e) => { throw new UserError(s3Message(e, `s3://${bucket}/${prefix}`), { cause: e }) })
-    for (const o of r.Contents ?? []) if (o.Key) out.set(o.Key, o.Size ?? 0)
+    for (const o of r.Contents ?? []) {
+      if (!o.Key) continue
+      out.set(o.Key, o.Size ?? 0)
+      if (o.ETag) etags?.set(o.Key, o.ETag.replace(/"/g, ''))
+    }
     token = r.IsTruncated ? r.NextContinuationToken : undefined
   } while (token)
   return out
@@ -97,8 +104,12 @@ async function upload(o: TransferOptions, job: Job, body: Readable | Buffer, siz
  * Whether the object already there (`existing` bytes) is this source: same size, asked with a HEAD.
  * A source that refuses HEAD (405, 403 on signed URLs...) is copied again; a 404 is an error.
  */
-export async function probeSkip(job: Job, existing: number, o: TransferOptions): Promise<Done | undefined> {
-  if (job.body) return existing === job.body.length ? { job, size: existing, skipped: true, sha256: createHash('sha256').update(job.body).digest('hex') } : undefined
+export async function probeSkip(job: Job, existing: number, o: TransferOptions, etag?: string): Promise<Done | undefined> {
+  if (job.body) {
+    // a generated file of the same size may still differ (another ROWS): its ETag is its MD5
+    const same = existing === job.body.length && (etag === undefined || etag === createHash('md5').update(job.body).digest('hex'))
+    return same ? { job, size: existing, skipped: true, sha256: createHash('sha256').update(job.body).digest('hex') } : undefined
+  }
   const size = await sourceSize(job.url, o.env, o.sources).catch((e) => {
     if (e instanceof HttpError && e.status !== 404) return undefined
     throw e

@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeS3Client } from '../../scripts/lib/s3.js'
 import { SourceS3, wantsAnonymous } from '../../scripts/lib/sources.js'
-import { listSizes, transferOne, type TransferOptions } from '../../scripts/lib/transfer.js'
+import { listSizes, probeSkip, transferOne, type TransferOptions } from '../../scripts/lib/transfer.js'
 import { flaky, serve, type TestServer } from '../helpers/http-server.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
@@ -92,6 +92,10 @@ describe('transfer', () => {
     const job = { url: 'https://h.org/list.txt', bucket: 'dest', key: 'p/data/h.org/list.txt', body: Buffer.from('a,s3://d/x\n') }
     expect(await transferOne(job, undefined, o)).toMatchObject({ skipped: false, size: 11 })
     expect(await transferOne(job, 11, o)).toMatchObject({ skipped: true })
+    const etags = new Map<string, string>()
+    await listSizes(o.dest, 'dest', 'p/data/h.org/', etags)
+    expect(await probeSkip(job, 11, o, etags.get(job.key))).toMatchObject({ skipped: true })
+    expect(await probeSkip({ ...job, body: Buffer.from('a,s3://d/y\n') }, 11, o, etags.get(job.key))).toBeUndefined()   // same size, other text
   })
 
   it('fetches through SOURCE_REWRITE while the key stays the original', async () => {
