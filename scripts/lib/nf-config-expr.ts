@@ -16,17 +16,21 @@ export class ExprParser extends TokenStream {
     const start = this.peek()
     if (!start) throw new ParseError(this.lastLine(), 'expected an expression')
     const c = this.binary(0)
-    if (this.opAhead('?:')) {
-      this.next()
+    const op = this.aheadOp()
+    if (op === '?:') {
+      this.skipNl()
+      this.i++
       this.skipNl()
       return this.node({ k: 'tern', c, a: null, b: this.expr() }, start)
     }
-    if (this.opAhead('?')) {
-      this.next()
+    if (op === '?') {
+      this.skipNl()
+      this.i++
       this.skipNl()
       const a = this.expr()
-      if (!this.opAhead(':')) throw new ParseError(this.lastLine(), "expected ':' in a ternary")
-      this.next()
+      if (this.aheadOp() !== ':') throw new ParseError(this.lastLine(), "expected ':' in a ternary")
+      this.skipNl()
+      this.i++
       this.skipNl()
       return this.node({ k: 'tern', c, a, b: this.expr() }, start)
     }
@@ -96,32 +100,35 @@ export class ExprParser extends TokenStream {
     const start = this.peek()!
     let e = this.primary()
     for (;;) {
-      const t = this.peek()
-      if (t === undefined) return e
-      if ((t.t === 'op' || t.t === 'nl') && (this.opAhead('.') || this.opAhead('?.') || this.opAhead('*.'))) {
-        const dot = this.next()
+      const op = this.aheadOp()
+      if (op === '.' || op === '?.' || op === '*.') {
+        this.skipNl()
+        this.i++
         const nameTok = this.next()
         if (nameTok.t !== 'id' && nameTok.t !== 'str') throw new ParseError(nameTok.line, `unexpected '${nameTok.v}' after '.'`)
-        if (this.isOp('(') && this.peek()!.line === nameTok.line) {
+        const after = this.toks[this.i]
+        if (after?.line === nameTok.line && after.t === 'op' && after.v === '(') {
           e = this.node({ k: 'call', obj: e, name: nameTok.v, args: this.args() }, start)
-        } else if (this.isOp('{') && this.peek()!.line === nameTok.line) {
+        } else if (after?.line === nameTok.line && after.t === 'op' && after.v === '{') {
           e = this.node({ k: 'call', obj: e, name: nameTok.v, args: [this.closure()] }, start)
         } else {
-          e = this.node({ k: 'prop', obj: e, name: nameTok.v, safe: dot.v === '?.' }, start)
+          e = this.node({ k: 'prop', obj: e, name: nameTok.v, safe: op === '?.' }, start)
         }
-      } else if (t.t !== 'op') {
-        return e
-      } else if (this.isOp('(') && t.line === this.toks[this.i - 1].line) {
-        const args = this.args()
-        e = e.k === 'id' ? this.node({ k: 'call', obj: null, name: e.name, args }, start) : this.node({ k: 'opaque' }, start)
-      } else if (this.isOp('[') && t.line === this.toks[this.i - 1].line) {
-        this.next()
-        const index = this.inside(() => this.expr())
-        this.inside(() => this.expect(']'))
-        e = this.node({ k: 'index', obj: e, index }, start)
-      } else if (this.isOp('.&') || this.isOp('++') || this.isOp('--')) {
-        this.next()
-        if (this.peek()?.t === 'id' && t.v === '.&') this.next()
+      } else if ((op === '(' || op === '[') && this.toks[this.i].line === this.toks[this.i - 1].line) {
+        if (op === '(') {
+          const args = this.args()
+          e = e.k === 'id' ? this.node({ k: 'call', obj: null, name: e.name, args }, start) : this.node({ k: 'opaque' }, start)
+        } else {
+          this.i++
+          this.nlDepth++
+          const index = this.expr()
+          this.expect(']')
+          this.nlDepth--
+          e = this.node({ k: 'index', obj: e, index }, start)
+        }
+      } else if (op === '.&' || op === '++' || op === '--') {
+        this.i++
+        if (op === '.&' && this.peek()?.t === 'id') this.i++
         e = this.node({ k: 'opaque' }, start)
       } else {
         return e
@@ -131,17 +138,17 @@ export class ExprParser extends TokenStream {
 
   /** ( a, b, name: c ) plus a trailing closure; named arguments become one map */
   args(): Expr[] {
-    return this.inside(() => {
-      this.expect('(')
-      const out: Expr[] = []
-      while (!this.isOp(')')) {
-        out.push(this.entryOrExpr())
-        if (!this.isOp(')')) this.expect(',')
-      }
-      this.next()
-      if (this.isOp('{', this.toks[this.i]) ) out.push(this.closure())
-      return out
-    })
+    this.nlDepth++
+    this.expect('(')
+    const out: Expr[] = []
+    while (!this.isOp(')')) {
+      out.push(this.entryOrExpr())
+      if (!this.isOp(')')) this.expect(',')
+    }
+    this.i++
+    if (this.isOp('{', this.toks[this.i])) out.push(this.closure())
+    this.nlDepth--
+    return out
   }
 
   entryOrExpr(): Expr {
@@ -171,8 +178,10 @@ export class ExprParser extends TokenStream {
         return this.node({ k: 'id', name: t.v }, t)
       case 'op':
         if (t.v === '(') {
-          const e = this.inside(() => this.expr())
-          this.inside(() => this.expect(')'))
+          this.nlDepth++
+          const e = this.expr()
+          this.expect(')')
+          this.nlDepth--
           return e
         }
         if (t.v === '[') return this.listOrMap(t)

@@ -54,6 +54,7 @@ class StatementParser extends ExprParser {
       } catch (err) {
         if (!(err instanceof ParseError)) throw err
         this.i = start
+        this.nlDepth = 0
         out.push(this.skipStatement(err.message))
       }
     }

@@ -55,6 +55,17 @@ export class TokenStream {
     this.i = j
     return true
   }
+  /** the operator that comes next, looking past newlines only for one that continues an expression (nothing consumed) */
+  aheadOp(): string | undefined {
+    const t = this.peek()
+    if (t === undefined) return undefined
+    if (t.t === 'op') return t.v
+    if (t.t !== 'nl') return undefined
+    let j = this.i + 1
+    while (this.toks[j]?.t === 'nl') j++
+    const u = this.toks[j]
+    return u !== undefined && u.t === 'op' && CONTINUES.has(u.v) ? u.v : undefined
+  }
   /** n completed with its source text and line (mutated rather than copied: this runs for every node) */
   node(n: Node, start: Tok): Expr {
     const e = n as Expr
@@ -62,13 +73,12 @@ export class TokenStream {
     e.line = start.line
     return e
   }
+  /** f() with newlines insignificant (a ParseError leaves nlDepth raised: statement recovery resets it) */
   inside<T>(f: () => T): T {
     this.nlDepth++
-    try {
-      return f()
-    } finally {
-      this.nlDepth--
-    }
+    const r = f()
+    this.nlDepth--
+    return r
   }
 
   skipBalanced(depth: number, open: Tok) {
