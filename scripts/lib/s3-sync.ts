@@ -139,7 +139,10 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   const onBytes = (n: number) => progress.bytes(n)
   try {
     await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
-    await mapPool(plan.transfer, concurrency, async (rel) => {
+    // biggest first, so a large file does not start last and stretch the tail
+    const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
+    const order = [...plan.transfer].sort((a, b) => size(b) - size(a))
+    await mapPool(order, concurrency, async (rel) => {
       const abs = join(localDir, rel)
       if (dir === 'up') {
         const l = local.get(rel)!

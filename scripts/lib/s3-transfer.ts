@@ -15,6 +15,20 @@ import { MTIME_KEY, metaMtime } from './s3-listing.js'
 export const MULTIPART_THRESHOLD = 8 * 1024 * 1024
 const MAX_PARTS = 10_000
 
+/** Parts in memory at once across all uploads of the process: memory stays ~4 parts whatever the concurrency. */
+const PARTS_IN_FLIGHT = 4
+let slots = PARTS_IN_FLIGHT
+const waiting: (() => void)[] = []
+async function withPartSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slots > 0) slots--
+  else await new Promise<void>((r) => waiting.push(r))
+  try { return await fn() } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else slots++
+  }
+}
+
 /** The part size for a file of `size` bytes: 8 MiB, or more to stay within S3's 10,000 parts. */
 export const partSize = (size: number) => Math.max(MULTIPART_THRESHOLD, Math.ceil(size / MAX_PARTS / (1024 * 1024)) * 1024 * 1024)
 
@@ -36,14 +50,14 @@ export async function putFile(client: S3Client, fast: FastS3, bucket: string, ke
   const fh = await open(abs, 'r')
   try {
     const numbers = Array.from({ length: Math.ceil(size / part) }, (_, i) => i + 1)
-    const parts = await mapPool(numbers, 4, async (PartNumber) => {
+    const parts = await mapPool(numbers, PARTS_IN_FLIGHT, (PartNumber) => withPartSlot(async () => {
       const buf = Buffer.alloc(Math.min(part, size - (PartNumber - 1) * part))
       const { bytesRead } = await fh.read(buf, 0, buf.length, (PartNumber - 1) * part)
       if (bytesRead !== buf.length) throw new Error(`${abs} changed size while uploading; re-run`)
       const r = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: buf, ContentLength: buf.length }))
       onBytes(buf.length)
       return { PartNumber, ETag: r.ETag }
-    })
+    }))
     const r = await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }))
     return r.ETag
   } catch (e) {

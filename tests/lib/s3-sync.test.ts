@@ -138,10 +138,11 @@ describe('syncUp / syncDown against s3rver', () => {
 
   it('keeps mtime in x-amz-meta-mtime, goes multipart for big files, and a re-sync moves nothing', async () => {
     const big = Buffer.alloc(9 * MiB + 123, 7)
-    const dir = tree('mp', { 'big.bin': big, 'a/b.txt': 'hello' })
+    const big2 = Buffer.alloc(17 * MiB, 9)   // with big.bin: 5 parts queue for 4 shared part slots
+    const dir = tree('mp', { 'big.bin': big, 'big2.bin': big2, 'a/b.txt': 'hello' })
     utimesSync(join(dir, 'a/b.txt'), 1_600_000_000.123, 1_600_000_000.123)
     const s = await syncUp(s3.client, dir, 's3://bucket/mp', opts())
-    expect(s).toMatchObject({ transferred: 2, bytes: big.length + 5, skipped: 0 })
+    expect(s).toMatchObject({ transferred: 3, bytes: big.length + big2.length + 5, skipped: 0 })
     const h = await s3.client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'mp/a/b.txt' }))
     expect(h.Metadata?.mtime).toBe('1600000000123')
     const hb = await s3.client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'mp/big.bin' }))
@@ -151,8 +152,9 @@ describe('syncUp / syncDown against s3rver', () => {
     expect((await syncUp(s3.client, dir, 's3://bucket/mp', { ...opts(), cacheDir: false })).transferred).toBe(0)
 
     const out = join(tmp, 'mp-down')
-    expect((await syncDown(s3.client, 's3://bucket/mp', out, opts())).transferred).toBe(2)
+    expect((await syncDown(s3.client, 's3://bucket/mp', out, opts())).transferred).toBe(3)
     expect(readFileSync(join(out, 'big.bin')).equals(big)).toBe(true)
+    expect(readFileSync(join(out, 'big2.bin')).equals(big2)).toBe(true)
     expect(Math.round(statSync(join(out, 'a/b.txt')).mtimeMs)).toBe(1_600_000_000_123)
     expect((await syncDown(s3.client, 's3://bucket/mp', out, { ...opts(), cacheDir: false })).transferred).toBe(0)
   })
