@@ -5,16 +5,21 @@ import { join } from 'node:path'
 import { UserError } from './cli.js'
 import { ConfigSyntaxError, loadConfig } from './nf-config.js'
 import { fmtBytes } from './progress.js'
+import { normalizePath } from './data-keys.js'
 import { listSizes } from './transfer.js'
 import { listingUrls } from './samplesheet.js'
 import { planProfile, planUrls } from './test-profile.js'
 import { MARKER } from './test-config-writer.js'
 
 /** `text`: a samplesheet or URL list whose own URLs are checked too (header: its first row is names) */
-export interface DataRef { uri: string; from: string; text?: 'sheet' | 'list' }
+export interface DataRef { uri: string; from: string; text?: 'sheet' | 'list'; dir?: boolean }
 export interface DataCheck { found: { ref: DataRef; size: number }[]; missing: DataRef[]; remote: DataRef[] }
 
-const splitS3 = (uri: string) => { const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!; return { bucket: m[1], key: m[2] } }
+/** bucket and key as Nextflow's S3 paths read them (`a//b` is `a/b`), a directory keeping its `/` */
+const splitS3 = (uri: string) => {
+  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!
+  return { bucket: m[1], key: normalizePath(m[2]) + (m[2].endsWith('/') ? '/' : '') }
+}
 
 /** Longest common `dir/` of some keys: one listing serves them all. */
 export function commonDir(keys: string[]): string {
@@ -43,6 +48,7 @@ export function profileRefs(staged: string, name: string): DataRef[] {
     const f = plan.files.find((x) => x.urls.includes(u))
     refs.push({ uri: u, from: f ? `${f.param} (${f.at})` : plan.genome?.files.some((g) => g.url === u) ? `genome '${plan.genome.name}'` : 'input list', text: f?.listing ? 'list' : undefined })
   }
+  for (const d of plan.genome?.dirs ?? []) refs.push({ uri: d.url, from: `genome '${plan.genome!.name}'.${d.attr}`, dir: true })
   return refs
 }
 
@@ -67,16 +73,19 @@ export async function checkData(client: S3Client, refs: DataRef[]): Promise<Data
   }
   const seen = new Set<string>()
   const uniq = all.filter((r) => !seen.has(r.uri) && seen.add(r.uri))
-  const s3refs = uniq.filter((r) => r.uri.startsWith('s3://'))
+  const s3refs = uniq.filter((r) => r.uri.startsWith('s3://')).map((r) => { const { bucket, key } = splitS3(r.uri); return { ...r, uri: `s3://${bucket}/${key}` } })
   const byBucket = new Map<string, string[]>()
   for (const r of s3refs) { const { bucket, key } = splitS3(r.uri); byBucket.set(bucket, [...byBucket.get(bucket) ?? [], key]) }
   const sizes = new Map<string, number>()
   for (const [bucket, keys] of byBucket) {
     for (const [k, n] of await listSizes(client, bucket, commonDir(keys))) sizes.set(`s3://${bucket}/${k}`, n)
   }
+  // a genome directory is there when something is under it; its size is the sum
+  const sizeOf = (r: DataRef) => !r.dir ? sizes.get(r.uri)
+    : [...sizes].filter(([u]) => u.startsWith(r.uri.replace(/\/*$/, '/'))).reduce<number | undefined>((a, [, n]) => (a ?? 0) + n, undefined)
   return {
-    found: s3refs.filter((r) => sizes.has(r.uri)).map((ref) => ({ ref, size: sizes.get(ref.uri)! })),
-    missing: s3refs.filter((r) => !sizes.has(r.uri)),
+    found: s3refs.filter((r) => sizeOf(r) !== undefined).map((ref) => ({ ref, size: sizeOf(ref)! })),
+    missing: s3refs.filter((r) => sizeOf(r) === undefined),
     remote: uniq.filter((r) => !r.uri.startsWith('s3://')),
   }
 }

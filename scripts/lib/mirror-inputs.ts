@@ -6,6 +6,9 @@ import type { Env } from './env.js'
 import { ConfigSyntaxError, loadConfig, type LoadedConfig } from './nf-config.js'
 import { listingUrls } from './samplesheet.js'
 import { readSource, type SourceS3 } from './sources.js'
+import { normalizePath } from './data-keys.js'
+import { s3Message } from './s3.js'
+import { listSizes } from './transfer.js'
 import type { InputPlan, ProfilePlan } from './test-profile.js'
 
 export interface TestProfile { cfg: LoadedConfig; original: string; origPath: string }
@@ -86,6 +89,8 @@ export interface Texts {
   inputList: string[]
   /** URL lists among the params, by their URL */
   listings: Map<string, Listing>
+  /** the objects under the genome entry's s3:// directories (index folders), as s3:// URLs */
+  dirFiles: string[]
   /** what names a URL (param, genome attribute, list, samplesheet), for error lines */
   whereOf: (url: string) => string
 }
@@ -94,14 +99,26 @@ export interface Texts {
 export async function readTexts(plan: ProfilePlan, env: Env, sources: SourceS3, rows: number | undefined, warn: (m: string) => void): Promise<Texts> {
   const inputList = plan.input?.kind === 'list' ? plan.input.urls.slice(0, rows ?? Infinity) : []
   const texts = plan.files.filter((f) => f.listing).flatMap((f) => f.urls.map((u) => ({ f, u })))
-  const [sheet, found] = await Promise.all([
+  const [sheet, found, listed] = await Promise.all([
     plan.input?.kind === 'sheet' ? readSheet(plan.input, env, sources, rows) : undefined,
     Promise.all(texts.map(({ f, u }) => readListing(u, env, sources).catch((e) => { if (f.fromTest) throw e; warn(`${f.param}: ${(e as Error).message}`) }))),
+    Promise.all((plan.genome?.dirs ?? []).map((d) => listSource(d.url, sources))),
   ])
+  const dirFiles = listed.flat()
   const listings = new Map<string, Listing>()
   found.forEach((l, i) => { if (l) listings.set(texts[i].u, l) })
   const whereOf = (url: string) => plan.files.find((f) => f.urls.includes(url))?.param
     ?? (plan.genome?.files.some((g) => g.url === url) ? `genome '${plan.genome.name}'.${plan.genome.files.find((g) => g.url === url)!.attr}` : undefined)
-    ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet' : 'input')
-  return { sheet, inputList, listings, whereOf }
+    ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet'
+      : dirFiles.includes(url) ? `genome '${plan.genome!.name}'.${plan.genome!.dirs.find((d) => url.startsWith(d.url))?.attr}` : 'input')
+  return { sheet, inputList, listings, dirFiles, whereOf }
+}
+
+/** Every object under an s3:// directory (a genome index folder), as s3:// URLs; an empty one is an error. */
+export async function listSource(dirUrl: string, sources: SourceS3): Promise<string[]> {
+  const m = /^s3:\/\/([^/]+)\/(.*)$/i.exec(dirUrl)!
+  const bucket = m[1], prefix = normalizePath(m[2]) + '/'
+  const keys = await sources.with(bucket, (c) => listSizes(c, bucket, prefix)).catch((e) => { throw new UserError(s3Message(e, dirUrl), { cause: e }) })
+  if (!keys.size) throw new UserError(`${dirUrl}: no objects under this genome directory`)
+  return [...keys.keys()].sort().map((k) => `s3://${bucket}/${k}`)
 }

@@ -26,6 +26,7 @@ export function printPlan(ctx: Context, rows?: number): void {
   else out.push('input: none')
   for (const f of plan.files) for (const u of f.urls) line(`${f.param}${f.listing ? ' (may list URLs)' : ''}${f.fromTest ? '' : ' [pipeline default]'}`, u)
   if (plan.genome) for (const g of plan.genome.files) line(`genome '${plan.genome.name}'.${g.attr}`, g.url)
+  for (const d of plan.genome?.dirs ?? []) out.push(`  genome '${plan.genome!.name}'.${d.attr}: ${d.url} (a directory: each object under it, listed by the real run)`)
   for (const p of plan.prefixes) out.push(`  prefix ${p.param} = ${p.url} (never copied; redirected${p.param === 'igenomes_base' && !plan.genome ? ' only with a genome' : ''})`)
   for (const s of plan.skipped) out.push(`  not mirrored: ${s.what} = ${s.value} (${s.why})`)
   for (const u of plan.unresolved) out.push(`  not evaluated: ${u}`)

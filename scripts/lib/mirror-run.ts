@@ -40,11 +40,11 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   }
   try {
     // 1. the texts that name further URLs: the samplesheet, and URL lists among the params
-    const { sheet, inputList, listings, whereOf } = await readTexts(plan, env, sources, o.rows, warn)
+    const { sheet, inputList, listings, dirFiles, whereOf } = await readTexts(plan, env, sources, o.rows, warn)
 
     // 2. every plain file, skipping what the listing of the data prefix shows with the same size
     const required = new Set([...sheet?.urls ?? [], ...inputList, ...[...listings.values()].flatMap((l) => l.urls),
-      ...plan.files.filter((f) => f.fromTest).flatMap((f) => f.urls), ...plan.genome?.files.map((f) => f.url) ?? []])
+      ...plan.files.filter((f) => f.fromTest).flatMap((f) => f.urls), ...plan.genome?.files.map((f) => f.url) ?? [], ...dirFiles])
     const urls = [...new Set([...required, ...planUrls(plan)])].filter((u) => !listings.has(u) && (plan.input?.kind !== 'list' || inputList.includes(u) || !plan.input.urls.includes(u)))
     const etags = new Map<string, string>()
     const sizes = await listSizes(dest, prefix.bucket, `${prefix.key}/`, etags)
@@ -109,7 +109,7 @@ export function overrides(plan: ProfilePlan, mapped: Map<string, string>, s3Root
   const prefixes: Record<string, string> = {}
   for (const p of plan.prefixes) if (p.param !== 'igenomes_base' || plan.genome) prefixes[p.param] = prefixUri(s3Root, name, p.url)
   const base = plan.prefixes.find((p) => p.param === 'igenomes_base')?.url
-  for (const g of plan.genome?.files ?? []) {
+  for (const g of [...plan.genome?.files ?? [], ...plan.genome?.dirs ?? []]) {
     if (!base || !normalizePath(g.url).startsWith(normalizePath(base))) warn(`genome file ${g.attr} = ${g.url} is not under igenomes_base; Prod would read it from the source`)
   }
   return { input, files, prefixes, registry }

@@ -28,7 +28,8 @@ export interface FileParam {
 export interface ProfilePlan {
   input?: InputPlan
   files: FileParam[]
-  genome?: { name: string; files: { attr: string; url: string }[] }
+  /** `dirs`: s3:// directory entries (index folders such as BWAIndex/), copied object by object */
+  genome?: { name: string; files: { attr: string; url: string }[]; dirs: { attr: string; url: string }[] }
   /** directory prefixes redirected into the mirror so values built from them resolve there */
   prefixes: { param: string; url: string }[]
   /** values seen and deliberately not mirrored, with why */
@@ -104,15 +105,16 @@ export function planProfile(cfg: ConfigView, projectDir: string, opts: { skip?: 
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       plan.unresolved.push(`genome: '${genome}' is not an entry of params.genomes (${at('genome')})`)
     } else {
-      const files: { attr: string; url: string }[] = []
+      const files: { attr: string; url: string }[] = [], dirs: { attr: string; url: string }[] = []
       for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
         const u = unresolvedText(v)
         if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
         else if (isRemote(v)) files.push({ attr, url: v.trim() })
-        else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory, not a file' })
+        else if (typeof v === 'string' && /^s3:\/\/[^/]+\/.+\/$/i.test(v.trim())) dirs.push({ attr, url: v.trim() })
+        else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory over https cannot be listed' })
         else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
       }
-      plan.genome = { name: genome, files }
+      plan.genome = { name: genome, files, dirs }
     }
   }
   return plan

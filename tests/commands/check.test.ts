@@ -32,10 +32,11 @@ describe('just check (data)', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split('\n')
-    // inputs3.csv + its 2 distinct cells + 2 bcftools files + 4 genome files
-    expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(9)
+    // inputs3.csv + its 2 distinct cells + 2 bcftools files + 4 genome files + the genome's bwa/ folder
+    expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(10)
+    expect(lines).toContainEqual(expect.stringMatching(/^✓ +\d+ kB {2}s3:\/\/dest\/offline\/igenomes-genome\/data\/ngi-igenomes\/testdata\/nf-core\/modules\/genomics\/homo_sapiens\/genome\/bwa\/$/))
     expect(lines).toContainEqual(expect.stringMatching(/^✓ +\d+ kB {2}s3:\/\/dest\/offline\/igenomes-genome\/data\/ngi-igenomes\/testdata\/nf-core\/modules\/genomics\/homo_sapiens\/genome\/genome.fasta$/))
-    expect(lines.at(-1)).toMatch(/^data: 9 objects, [\d.]+ kB$/)
+    expect(lines.at(-1)).toMatch(/^data: 10 objects, [\d.]+ kB$/)
   })
 
   it('exits 1 naming a missing object', async () => {
@@ -44,7 +45,7 @@ describe('just check (data)', () => {
     const r = await p.script('check', [name], { env })
     expect(r.code).toBe(1)
     expect(r.stdout).toContain(`✗ missing   s3://dest/${key} (genome 'testdata.nf-core.sarek')`)
-    expect(r.stderr).toBe(`check: 1 of 9 S3 objects missing; run: just mirror ${name}\n`)
+    expect(r.stderr).toBe(`check: 1 of 10 S3 objects missing; run: just mirror ${name}\n`)
   })
 
   it('follows the URLs inside a mirrored URL list (bbsplit_fasta_list)', async () => {

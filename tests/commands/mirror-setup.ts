@@ -52,6 +52,8 @@ export async function seedSourceBucket(s3: TestS3): Promise<void> {
     ...['vcf/dbsnp_146.hg38.vcf.gz', 'vcf/dbsnp_146.hg38.vcf.gz.tbi', 'genome.fasta', 'genome.fasta.fai'].map((k) => `testdata/nf-core/modules/genomics/homo_sapiens/genome/${k}`),
     'testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz',
     'testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz.tbi',
+    'testdata/nf-core/modules/genomics/homo_sapiens/genome/bwa/genome.amb',
+    'testdata/nf-core/modules/genomics/homo_sapiens/genome/bwa/genome.bwt',
   ]
   for (const k of keys) await s3.client.send(new PutObjectCommand({ Bucket: 'ngi-igenomes', Key: k, Body: contentOf(k) }))
 }

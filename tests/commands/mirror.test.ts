@@ -84,6 +84,7 @@ describe('just mirror', () => {
       expect(keys.has(`${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/homo_sapiens/genome/${f}`)).toBe(true)
     }
     expect(keys.has(`${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz`)).toBe(true)
+    for (const f of ['genome.amb', 'genome.bwt']) expect(keys.has(`${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/homo_sapiens/genome/bwa/${f}`)).toBe(true)
     const tc = readFileSync(join(dir, 'test.config'), 'utf8')
     expect(tc).toContain(`igenomes_base              = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules'`)
     expect(tc).toContain(`bcftools_annotations       = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules/genomics/sarscov2/illumina/vcf/test2.vcf.gz'`)

@@ -66,8 +66,12 @@ describe('test profile plan', () => {
       'GATK.GRCh38': { fasta: 's3://ngi-igenomes/igenomes/big.fasta' },
     }
     const plan = planProfile(view({ genome: 'testdata.nf-core.sarek', genomes, igenomes_ignore: false }), '/p')
-    expect(plan.genome).toEqual({ name: 'testdata.nf-core.sarek', files: [{ attr: 'fasta', url: genomes['testdata.nf-core.sarek'].fasta }] })
-    expect(plan.skipped.map((s) => s.why)).toEqual(['a directory, not a file'])
+    expect(plan.genome).toEqual({
+      name: 'testdata.nf-core.sarek',
+      files: [{ attr: 'fasta', url: genomes['testdata.nf-core.sarek'].fasta }],
+      dirs: [{ attr: 'bwa', url: 's3://ngi-igenomes/igenomes/Homo_sapiens/BWAIndex/' }],
+    })
+    expect(plan.skipped).toEqual([])
     expect(planProfile(view({ genome: 'testdata.nf-core.sarek', genomes, igenomes_ignore: true }), '/p').genome).toBeUndefined()
     expect(planProfile(view({ genome: 'nope', genomes }), '/p').unresolved[0]).toMatch(/'nope' is not an entry/)
   })
@@ -95,7 +99,7 @@ describe.each(cases)('fixture %s', (fixture) => {
     const plan = planProfile(cfg, dir)
     const got = JSON.parse(JSON.stringify({
       input: plan.input, urls: planUrls(plan), listings: plan.files.filter((x) => x.listing).map((x) => x.param),
-      genome: plan.genome?.name ?? null, prefixes: plan.prefixes, skipped: plan.skipped, unresolved: plan.unresolved,
+      genome: plan.genome?.name ?? null, genomeDirs: plan.genome?.dirs ?? [], prefixes: plan.prefixes, skipped: plan.skipped, unresolved: plan.unresolved,
     }).split(dir).join('<projectDir>'))
     expect(got).toEqual(JSON.parse(readFileSync(join(dir, 'expected', 'mirror-plan.json'), 'utf8')))
   })
