@@ -96,7 +96,8 @@ class Evaluator {
 
   /** read, parse (once) and evaluate one file in the including context; `from` is the includeConfig's 'file:line' */
   include(abs: string, ctx: Ctx, from: string | null) {
-    const rel = relative(this.opts.projectDir, abs) || abs
+    const base = this.opts.projectDir.replace(/\/+$/, '') + '/'
+    const rel = abs.startsWith(base) ? abs.slice(base.length) : relative(this.opts.projectDir, abs) || abs
     if (this.stack.includes(abs) || this.stack.length >= MAX_DEPTH) {
       this.problems.push(`${from}: includeConfig ${rel} includes itself`)
       return
