@@ -99,7 +99,7 @@ class Evaluator {
     const base = this.opts.projectDir.replace(/\/+$/, '') + '/'
     const rel = abs.startsWith(base) ? abs.slice(base.length) : relative(this.opts.projectDir, abs) || abs
     if (this.stack.includes(abs) || this.stack.length >= MAX_DEPTH) {
-      this.problems.push(`${from}: includeConfig ${rel} includes itself`)
+      this.problems.push(`${from}: includeConfig ${rel} ${this.stack.includes(abs) ? 'includes itself' : `nests deeper than ${MAX_DEPTH} files`}`)
       return
     }
     let stmts = this.parsed.get(abs)
@@ -119,7 +119,7 @@ class Evaluator {
       this.parsed.set(abs, stmts)
     }
     if (stmts instanceof ConfigSyntaxError) {
-      this.problems.push(stmts.message)
+      if (!this.problems.includes(stmts.message)) this.problems.push(stmts.message)  // once, however often included
       return
     }
     if (!this.files.includes(rel)) this.files.push(rel)
@@ -137,7 +137,7 @@ class Evaluator {
     switch (s.kind) {
       case 'assign': return this.assign(ctx.path.length ? [...ctx.path, ...s.path] : s.path, this.eval(s.expr, ctx), s.raw, at(), ctx)
       case 'block':
-        if (s.name === 'profiles' && ctx.path.length === 0 && ctx.profile === undefined) return this.profiles(s.body, ctx)
+        if (s.name === 'profiles' && ctx.path.length === 0) return this.profiles(s.body, ctx)
         if (SELECTOR.test(s.name)) return this.exec(s.body, { ...ctx, selectors: [...ctx.selectors, s.name.replace(/:\s*/, ':')] })
         return this.exec(s.body, { ...ctx, path: [...ctx.path, s.name] })
       case 'selector': return this.exec(s.body, { ...ctx, selectors: [...ctx.selectors, s.selector] })
