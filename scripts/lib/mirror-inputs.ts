@@ -55,7 +55,11 @@ export interface Listing {
 /** Read the samplesheet (remote or a file of the staged code), trimmed to `rows`. */
 export async function readSheet(input: Extract<InputPlan, { kind: 'sheet' }>, env: Env, sources: SourceS3, rows?: number): Promise<Listing> {
   let text: string
-  if (input.remote) text = (await readSource(input.source, env, sources)).toString('utf8')
+  if (input.remote) {
+    text = (await readSource(input.source, env, sources).catch((e) => {
+      throw new UserError(`samplesheet (params.input, ${input.at}): ${(e as Error).message}`, { cause: e })
+    })).toString('utf8')
+  }
   else {
     try { text = readFileSync(input.source, 'utf8') } catch {
       throw new UserError(`samplesheet ${input.source} (params.input, ${input.at}) does not exist`)

@@ -130,6 +130,15 @@ describe('just mirror', () => {
     expect(readFileSync(join(p.root, 'pipelines', name, 'test.config'), 'utf8')).toBe(before)
   })
 
+  it('names the samplesheet and where it is set when it cannot be read', async () => {
+    const name = 'samplesheet-nested-urls'
+    http.add({ path: '/raw/626c8fab/samplesheet/v3.10/samplesheet_test.csv', status: 404, body: 'no' })
+    const r = await p.script('mirror', [name], { env })
+    http.add({ path: '/raw/626c8fab/samplesheet/v3.10/samplesheet_test.csv', body: SHEET })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^mirror: samplesheet \(params.input, conf\/test.config:\d+\): http:\/\/127.0.0.1:\d+\/raw\/626c8fab\/samplesheet\/v3.10\/samplesheet_test.csv: HTTP 404\n$/)
+  })
+
   it('names a malformed S3_ROOT in one line', async () => {
     const r = await p.script('mirror', ['params-from-nextflow-config'], { env: { ...env, S3_ROOT: 'dest/offline' } })
     expect(r.code).toBe(1)

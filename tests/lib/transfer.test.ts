@@ -104,6 +104,19 @@ describe('transfer', () => {
     expect(await transferOne(job, undefined, { ...o, env })).toMatchObject({ size: 1000 })
   })
 
+  it('reads source buckets from SOURCE_S3_ENDPOINT_URL when they live elsewhere than S3_ROOT', async () => {
+    const other = await startS3(['ngi-igenomes'])
+    try {
+      await other.client.send(new PutObjectCommand({ Bucket: 'ngi-igenomes', Key: 'elsewhere/x.fa', Body: body(77) }))
+      const env = { ...o.env, SOURCE_S3_ENDPOINT_URL: other.endpoint }
+      const sources = new SourceS3(env)
+      const job = { url: 's3://ngi-igenomes/elsewhere/x.fa', bucket: 'dest', key: 'p/data/ngi-igenomes/elsewhere/x.fa' }
+      expect(await transferOne(job, undefined, { ...o, env, sources })).toMatchObject({ size: 77 })
+      sources.destroy()
+      await expect(transferOne(job, undefined, o)).rejects.toThrow(/elsewhere\/x.fa: not found/)
+    } finally { await other.stop() }
+  })
+
   it.each([
     [{ name: 'AccessDenied' }, true], [{ $metadata: { httpStatusCode: 403 } }, true], [{ name: 'CredentialsProviderError' }, true],
     [{ name: 'NoSuchKey' }, false], [{ name: 'NoSuchBucket' }, false],
