@@ -117,6 +117,21 @@ describe('transfer', () => {
     } finally { await other.stop() }
   })
 
+  it('falls back to unsigned requests when a bucket refuses our credentials, and remembers it', async () => {
+    const sources = new SourceS3(o.env)
+    let calls = 0
+    const get = (c: import('@aws-sdk/client-s3').S3Client) => {
+      calls++
+      if (calls === 1) throw Object.assign(new Error('denied'), { name: 'AccessDenied' })
+      return c.send(new GetObjectCommand({ Bucket: 'ngi-igenomes', Key: 'testdata/genome.fasta' })).then((r) => r.ContentLength)
+    }
+    expect(await sources.with('ngi-igenomes', get)).toBe(3000)   // the unsigned client really reads (s3rver allows it)
+    expect(await sources.with('ngi-igenomes', get)).toBe(3000)
+    expect(calls).toBe(3)   // signed once, then unsigned twice: the bucket is remembered as public
+    await expect(sources.with('dest', () => { throw Object.assign(new Error('gone'), { name: 'NoSuchKey' }) })).rejects.toThrow('gone')
+    sources.destroy()
+  })
+
   it.each([
     [{ name: 'AccessDenied' }, true], [{ $metadata: { httpStatusCode: 403 } }, true], [{ name: 'CredentialsProviderError' }, true],
     [{ name: 'NoSuchKey' }, false], [{ name: 'NoSuchBucket' }, false],
