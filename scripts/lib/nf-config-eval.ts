@@ -2,6 +2,7 @@
 import {
   cast, closureValue, deepEqual, groovyString, hasUnresolved, isMap, isMissing, setKey, truthy, unresolvedOf, type Resolver,
 } from './nf-config-values.js'
+import { runClosure } from './nf-config-closure.js'
 import type { Expr, Value } from './nf-config-types.js'
 
 type Map_ = { [k: string]: Value }
@@ -137,6 +138,11 @@ function arith(op: string, a: number, b: number): Value | undefined {
 // Methods of strings, lists and maps that configs use on plain values; anything else is unresolved.
 function call(e: Expr & { k: 'call' }, r: Resolver): Value {
   const u = () => unresolvedOf(e, r)
+  if (e.obj !== null && e.args.length === 1 && e.args[0].k === 'closure') {
+    const list = evaluate(e.obj, r)
+    const v = Array.isArray(list) && !hasUnresolved(list) ? runClosure(e.name, list, e.args[0], r, evaluate) : undefined
+    return v === undefined || hasUnresolved(v) ? u() : v
+  }
   const args = e.args.map((a) => evaluate(a, r))
   const str = (i: number) => (typeof args[i] === 'string' ? (args[i] as string) : undefined)
   const isGetenv = e.obj === null ? e.name === 'env' : e.obj.k === 'id' && e.obj.name === 'System' && e.name === 'getenv'
