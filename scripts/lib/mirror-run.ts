@@ -63,6 +63,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
       : plan.input?.kind === 'list' ? inputList.map((u) => mapped.get(u) ?? u).join('\n') + '\n' : undefined
     const generated: Job[] = [...listings.values()].map((l) => ({ url: l.url!, ...dataKey(s3Root, name, l.url!), body: Buffer.from(rewriteListing(l.name, l.text, mapped, { header: false })) }))
     if (inputs3 !== undefined) generated.push({ url: 'inputs3.csv', bucket: prefix.bucket, key: inputsKey, body: Buffer.from(inputs3) })
+    progress.total(generated.length, 0)
     await copier.run(generated)
     copier.stop(jobs.length + generated.length)
     for (const l of listings.keys()) mapped.set(l, dataUri(s3Root, name, l))
