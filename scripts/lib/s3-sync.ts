@@ -10,7 +10,7 @@ import { fmtBytes, makeProgress } from './progress.js'
 import { s3Error, parseS3Uri, s3Uri } from './s3.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './s3-listing.js'
 import { getFile, putFile } from './s3-transfer.js'
-import { fastS3 } from './s3-fast.js'
+import { type FastS3, fastS3 } from './s3-fast.js'
 
 export interface SyncOptions {
   delete?: boolean
@@ -101,13 +101,9 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   const t0 = Date.now()
   const { bucket, key: prefix } = parseS3Uri(uri)
   const where = s3Uri(bucket, prefix)
-  const keyOf = (rel: string) => (prefix ? `${prefix}/${rel}` : rel)
-  const concurrency = opts.concurrency ?? 16
   const excluder = makeExcluder(opts.exclude ?? [])
   const temps: string[] = []
   const fast = fastS3(client)
-  const made = new Set<string>()
-  const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
 
   // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
   const endpoint = await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`).catch(() => '') ?? ''
@@ -118,7 +114,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
   cache.apply(remote)
-  await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), concurrency).catch((e) => s3Error(e, where))
+  await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
 
   // 2. the plan; a dry run stops here
   const plan = planSync(dir, local, remote, opts)
@@ -134,41 +130,58 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   }
 
   // 3. transfer, then delete; the cache is saved whatever happens, so a re-run skips what is done
-  const progress = makeProgress(opts.label ?? dir, { quiet: opts.quiet })
-  progress.total(plan.transfer.length, plan.bytes)
-  const onBytes = (n: number) => progress.bytes(n)
   try {
     await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
-    // biggest first, so a large file does not start last and stretch the tail
-    const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
-    const order = [...plan.transfer].sort((a, b) => size(b) - size(a))
-    await mapPool(order, concurrency, async (rel) => {
-      const abs = join(localDir, rel)
-      if (dir === 'up') {
-        const l = local.get(rel)!
-        const mtime = Math.round(l.mtimeMs)
-        const etag = await putFile(client, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
-        remote.set(rel, { size: l.size, lastModified: Date.now(), etag: etag ?? '', mtime })
-      } else {
-        const r = remote.get(rel)!
-        const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
-        if (got.etag === r.etag) r.mtime = got.mtime
-      }
-      progress.file(rel)
-    })
-    await mapPool(plan.delete, concurrency, async (rel) => {
-      if (dir === 'up') {
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(rel) })).catch((e) => s3Error(e, s3Uri(bucket, keyOf(rel))))
-        remote.delete(rel)
-      } else await rm(join(localDir, rel), { force: true })
-    })
-    if (dir === 'down' && plan.delete.length) await pruneEmptyDirs(localDir, plan.delete)
+    await applySync({ dir, client, fast, bucket, prefix, localDir, local, remote, opts }, plan)
   } finally {
-    progress.done()
     cache.save(remote)
   }
   summary.seconds = (Date.now() - t0) / 1000
   return summary
+}
+
+interface SyncSides {
+  dir: Direction; client: S3Client; fast: FastS3; bucket: string; prefix: string; localDir: string
+  local: LocalTree; remote: RemoteTree; opts: SyncOptions
+}
+
+/** Carry out `plan`: transfers (biggest first, so a large file does not stretch the tail), then deletes; `remote` follows. */
+async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
+  const { dir, client, fast, bucket, local, remote } = s
+  const keyOf = (rel: string) => (s.prefix ? `${s.prefix}/${rel}` : rel)
+  const fail = (rel: string) => (e: unknown) => s3Error(e, s3Uri(bucket, keyOf(rel)))
+  const concurrency = s.opts.concurrency ?? 16
+  const made = new Set<string>()
+  const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
+  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet })
+  progress.total(plan.transfer.length, plan.bytes)
+  const onBytes = (n: number) => progress.bytes(n)
+  const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
+  try {
+    await mapPool([...plan.transfer].sort((a, b) => size(b) - size(a)), concurrency, async (rel) => {
+      const abs = join(s.localDir, rel)
+      if (dir === 'up') {
+        const l = local.get(rel)!
+        const mtime = Math.round(l.mtimeMs)
+        const etag = await putFile(client, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch(fail(rel))
+        remote.set(rel, { size: l.size, lastModified: Date.now(), etag: etag ?? '', mtime })
+      } else {
+        const r = remote.get(rel)!
+        const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
+        if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
+      }
+      progress.file(rel)
+    })
+  } finally {
+    progress.done()
+  }
+  await mapPool(plan.delete, concurrency, async (rel) => {
+    if (dir === 'up') {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(rel) })).catch(fail(rel))
+      remote.delete(rel)
+    } else await rm(join(s.localDir, rel), { force: true })
+  })
+  if (dir === 'down' && plan.delete.length) await pruneEmptyDirs(s.localDir, plan.delete)
 }
 
 /** After local deletes, remove the directories they left empty (never `root` itself). */
