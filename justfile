@@ -33,7 +33,7 @@ quay *args:
 suggest *args:
   node {{js}}/suggest.js "$@"
 
-# copy the test profile's data to S3 and write test.config + inputs3.csv: mirror rnaseq [ROWS=N]
+# copy the test profile's data to S3, write test.config + inputs3.csv: mirror rnaseq [ROWS=N] [--plan]
 [group('dev')]
 mirror *args:
   node {{js}}/mirror.js "$@"

@@ -25,7 +25,7 @@ export const joinKey = (...parts: string[]) => parts.map((p) => p.replace(/^\/+|
  * neither), endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL with path-style addressing, keep-alive
  * sockets; `anonymous` for unsigned reads of public buckets.
  */
-export function makeS3Client(env: Env, opts: { anonymous?: boolean; maxSockets?: number } = {}): S3Client {
+export function makeS3Client(env: Env, opts: { anonymous?: boolean; maxSockets?: number; followRegionRedirects?: boolean } = {}): S3Client {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   // the SDK reads the credential chain from process.env: make KEY=VALUE words and env files count
   for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) {
@@ -45,6 +45,8 @@ export function makeS3Client(env: Env, opts: { anonymous?: boolean; maxSockets?:
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     }),
     maxAttempts: 5,
+    // public source buckets (ngi-igenomes is in eu-west-1) answer 301 to a client of another region
+    followRegionRedirects: opts.followRegionRedirects ?? false,
     ...(opts.anonymous ? { signer: { sign: async (r: unknown) => r } as never, credentials: { accessKeyId: '', secretAccessKey: '' } } : {}),
   })
 }

@@ -33,12 +33,7 @@ export class SourceS3 {
     const env = 'SOURCE_S3_ENDPOINT_URL' in this.env
       ? { ...this.env, AWS_ENDPOINT_URL: this.env.SOURCE_S3_ENDPOINT_URL, AWS_ENDPOINT_URL_S3: undefined }
       : this.env
-    const make = () => {
-      const c = makeS3Client(env, { anonymous })
-      // read per request by the SDK's region-redirect middleware
-      ;(c.config as { followRegionRedirects?: boolean }).followRegionRedirects = true
-      return c
-    }
+    const make = () => makeS3Client(env, { anonymous, followRegionRedirects: true })
     return anonymous ? (this.anon ??= make()) : (this.signed ??= make())
   }
 
