@@ -37,7 +37,7 @@ await main('bootstrap', async () => {
 
   // 4. the offline run, with the Pipeline-ENV that just came down; nextflow's exit code is ours
   const plan = planRun('run', { dir, staged: ctx.staged!, env: loadContext(splitPipelineWords(words).args, { positionalPipeline: true }).env, extra })
-  makeRunDirs(plan.env)
+  makeRunDirs(plan, name)
   console.log(`bootstrap: nextflow ${plan.args.join(' ')}  (NXF_OFFLINE=true)`)
   return runNextflow(plan)
 })

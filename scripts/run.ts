@@ -18,6 +18,11 @@ await main('run', async () => {
   // 1. the staged code and the programs this mode needs
   checkStaged(ctx.staged!, name)
   const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest) })
+  const line = `nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`
+  if (ctx.env.NF_OFFLINE_DRY_RUN === '1') {   // the demo, where nextflow is not installed
+    console.log(`${mode}: would run in pipelines/${name}: ${line}`)
+    return 0
+  }
   checkTools(plan)
   const jar = frameworkJar(plan.env)
   if (isOffline(mode) && jar && !existsSync(jar)) {
@@ -25,7 +30,7 @@ await main('run', async () => {
   }
 
   // 2. nextflow with the terminal attached; its exit code is ours
-  makeRunDirs(plan.env)
-  console.log(`${mode}: nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`)
+  makeRunDirs(plan, name)
+  console.log(`${mode}: ${line}`)
   return runNextflow(plan)
 })

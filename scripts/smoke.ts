@@ -22,7 +22,7 @@ await main('smoke', async () => {
   // 2. nextflow online, with -stub: proves images resolve through the proxy without running tools
   const plan = planRun('smoke', { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra, smokeConfig: config })
   checkTools(plan)
-  makeRunDirs(plan.env)
+  makeRunDirs(plan, name)
   console.log(`smoke: nextflow ${plan.args.join(' ')}  (docker.registry = ${registry})`)
   return runNextflow(plan)
 })

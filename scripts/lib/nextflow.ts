@@ -1,6 +1,6 @@
 // nextflow: the nextflow command line and environment for each run mode (pure), and the I/O to start it.
 import { spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { type Args, parseArgs, UserError } from './cli.js'
 import type { Env } from './env.js'
@@ -56,6 +56,9 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   if (mode === 'smoke' && input.smokeConfig) args.push('-c', input.smokeConfig)
   if (!hasOpt(extra, '--outdir')) args.push('--outdir', resultsDir(input.dir, mode))
   if (mode !== 'preview' && !hasOpt(extra, '-resume')) args.push('-resume')
+  // older nf-core templates include `${custom_config_base}/nfcore_custom.config` inside a `try` evaluated
+  // before any profile: only a command-line param reaches it, so offline runs point it at empty local files
+  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', customConfigDir(input.dir))
   args.push(...extra)
 
   const env: Env = { ...input.env }
@@ -64,6 +67,9 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   const needs: Tool[] = mode === 'preview' ? ['nextflow', 'java'] : ['nextflow', 'java', 'docker']
   return { mode, args, env, cwd: input.dir, needs }
 }
+
+/** Empty institutional configs for offline runs (`.nextflow*` is never uploaded by `up`). */
+export const customConfigDir = (dir: string) => join(dir, '.nextflow-custom-config')
 
 /** Words after the mode as the user typed them; a leading `--` (just's habit) is dropped. */
 export function passThrough(words: string[]): string[] {
@@ -138,9 +144,17 @@ export function checkStaged(staged: string, name: string): void {
   }
 }
 
-/** Make the folders nextflow writes to but does not create itself (the log file's). */
-export function makeRunDirs(env: Env): void {
-  if (env.NXF_LOG_FILE) mkdirSync(dirname(env.NXF_LOG_FILE), { recursive: true })
+/** Make the folders nextflow writes to but does not create itself (the log file's), and the empty custom configs. */
+export function makeRunDirs(plan: RunPlan, name: string): void {
+  if (plan.env.NXF_LOG_FILE) mkdirSync(dirname(plan.env.NXF_LOG_FILE), { recursive: true })
+  const i = plan.args.indexOf('--custom_config_base')
+  if (i >= 0 && plan.args[i + 1] === customConfigDir(plan.cwd)) {
+    const dir = customConfigDir(plan.cwd)
+    mkdirSync(join(dir, 'pipeline'), { recursive: true })
+    for (const f of ['nfcore_custom.config', `pipeline/${name}.config`]) {
+      if (!existsSync(join(dir, f))) writeFileSync(join(dir, f), '// nf-offline: no institutional config offline\n')
+    }
+  }
 }
 
 const SIGNALS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGKILL: 9 }

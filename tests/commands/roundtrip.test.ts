@@ -87,7 +87,7 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
 
     const dir = join(prod, 'pipelines/basic')
     const call = fake.calls()[before]
-    expect(call.argv).toEqual(['run', join(dir, 'basic'), '-offline', '-profile', 'test,docker', '--outdir', join(dir, 'results/run'), '-resume'])
+    expect(call.argv).toEqual(['run', join(dir, 'basic'), '-offline', '-profile', 'test,docker', '--outdir', join(dir, 'results/run'), '-resume', '--custom_config_base', join(dir, '.nextflow-custom-config')])
     expect(call.cwd).toBe(dir)
     expect(call.env.NXF_OFFLINE).toBe('true')
     expect(call.env.NXF_HOME).toBe(join(prod, 'home/offline/.nextflow'))
@@ -128,7 +128,7 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       expect(readFileSync(join(home, '.nextflow/plugins/nf-amazon-2.9.3/classes/META-INF/MANIFEST.MF'), 'utf8')).toMatch(/Plugin-Version: 2\.9\.3/)
       expect(readFileSync(join(home, '.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar'), 'utf8')).toBe('the launcher jar')
       const call = fake.calls()[before]
-      expect(call.argv.slice(2)).toEqual(['-offline', '-profile', 'test,docker', '--outdir', join(fresh, 'pipelines/basic/results/run'), '-resume', '--max_cpus', '1'])
+      expect(call.argv.slice(2)).toEqual(['-offline', '-profile', 'test,docker', '--outdir', join(fresh, 'pipelines/basic/results/run'), '-resume', '--custom_config_base', join(fresh, 'pipelines/basic/.nextflow-custom-config'), '--max_cpus', '1'])
       expect(call.env.NXF_OFFLINE).toBe('true')
       expect(call.env.NXF_OPTS).toBe('-Xms500M')   // from the Pipeline-ENV that came down
       expect(lstatSync(join(fresh, 'pipelines/basic/justfile')).isSymbolicLink()).toBe(true)

@@ -35,8 +35,8 @@ const jarOf = (p: Project) => join(p.root, 'home/offline/.nextflow/framework/24.
 describe('just run | stub | test | preview', () => {
   const offline = join('home/offline')
   it.each([
-    ['run', 'true', ['-offline', '-profile', 'test,docker', '--outdir', 'results/run', '-resume']],
-    ['stub', 'true', ['-offline', '-profile', 'test,docker', '-stub', '--outdir', 'results/stub', '-resume']],
+    ['run', 'true', ['-offline', '-profile', 'test,docker', '--outdir', 'results/run', '-resume', '--custom_config_base', '.nextflow-custom-config']],
+    ['stub', 'true', ['-offline', '-profile', 'test,docker', '-stub', '--outdir', 'results/stub', '-resume', '--custom_config_base', '.nextflow-custom-config']],
     ['test', undefined, ['-profile', 'test,docker', '--outdir', 'results/test', '-resume']],
     ['preview', undefined, ['-profile', 'test,docker', '-preview', '--outdir', 'results/preview']],
   ])('just %s: NXF_OFFLINE=%s, nextflow run <code> %j', async (mode, nxfOffline, tail) => {
@@ -44,7 +44,8 @@ describe('just run | stub | test | preview', () => {
     expect(r.stderr).toBe(nxfOffline ? `${mode}: warning: ${jarOf(p)} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)\n` : '')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(new RegExp(`^${mode}: nextflow run `))
-    expect(call.argv).toEqual(['run', join(dir, 'basic'), ...tail.map((w) => w.startsWith('results/') ? join(dir, w) : w)])
+    expect(call.argv).toEqual(['run', join(dir, 'basic'), ...tail.map((w) => w.startsWith('results/') || w.startsWith('.nextflow') ? join(dir, w) : w)])
+    if (nxfOffline) expect(readFileSync(join(dir, '.nextflow-custom-config/pipeline/basic.config'), 'utf8')).toMatch(/no institutional config/)
     expect(call.cwd).toBe(dir)
     expect(call.env.NXF_OFFLINE).toBe(nxfOffline)
     expect(call.env.NXF_HOME).toBe(join(p.root, offline, '.nextflow'))
@@ -58,7 +59,7 @@ describe('just run | stub | test | preview', () => {
     const { r, call } = await justRun(['run', '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
     expect(r.code).toBe(0)
     expect(call.argv).toEqual(['run', join(dir, 'basic'), '-offline', '--outdir', join(dir, 'results/run'),
-      '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
+      '--custom_config_base', join(dir, '.nextflow-custom-config'), '--max_cpus', '2', '-resume', '--input', 'a b.csv', '-profile', 'test,docker,arm'])
   })
 
   it('takes leading KEY=VALUE words as variables, as every recipe does', async () => {

@@ -8,8 +8,8 @@ const plan = (mode: Mode, extra: string[] = [], smokeConfig?: string) => planRun
 
 describe('planRun', () => {
   it.each<[Mode, string]>([
-    ['run', `run ${staged} -offline -profile test,docker --outdir ${dir}/results/run -resume`],
-    ['stub', `run ${staged} -offline -profile test,docker -stub --outdir ${dir}/results/stub -resume`],
+    ['run', `run ${staged} -offline -profile test,docker --outdir ${dir}/results/run -resume --custom_config_base ${dir}/.nextflow-custom-config`],
+    ['stub', `run ${staged} -offline -profile test,docker -stub --outdir ${dir}/results/stub -resume --custom_config_base ${dir}/.nextflow-custom-config`],
     ['test', `run ${staged} -profile test,docker --outdir ${dir}/results/test -resume`],
     ['preview', `run ${staged} -profile test,docker -preview --outdir ${dir}/results/preview`],
     ['smoke', `run ${staged} -profile test,docker -stub -c /c/smoke.config --outdir ${dir}/results/smoke -resume`],
@@ -33,13 +33,15 @@ describe('planRun', () => {
     ['smoke', ['nextflow', 'java', 'docker']], ['preview', ['nextflow', 'java']],
   ])('%s needs %j', (mode, needs) => expect(plan(mode).needs).toEqual(needs))
 
+  const cc = `--custom_config_base ${dir}/.nextflow-custom-config`
   it.each<[string[], string]>([
-    [['--max_cpus', '2'], `-profile test,docker --outdir ${dir}/results/run -resume --max_cpus 2`],
-    [['-profile', 'test,docker,arm'], `--outdir ${dir}/results/run -resume -profile test,docker,arm`],
-    [['--outdir', '/elsewhere'], `-profile test,docker -resume --outdir /elsewhere`],
-    [['--outdir=/x'], `-profile test,docker -resume --outdir=/x`],
-    [['-resume', 'abc-123'], `-profile test,docker --outdir ${dir}/results/run -resume abc-123`],
-    [['--input', 'a b.csv', '-with-report'], `-profile test,docker --outdir ${dir}/results/run -resume --input a b.csv -with-report`],
+    [['--max_cpus', '2'], `-profile test,docker --outdir ${dir}/results/run -resume ${cc} --max_cpus 2`],
+    [['-profile', 'test,docker,arm'], `--outdir ${dir}/results/run -resume ${cc} -profile test,docker,arm`],
+    [['--outdir', '/elsewhere'], `-profile test,docker -resume ${cc} --outdir /elsewhere`],
+    [['--outdir=/x'], `-profile test,docker -resume ${cc} --outdir=/x`],
+    [['-resume', 'abc-123'], `-profile test,docker --outdir ${dir}/results/run ${cc} -resume abc-123`],
+    [['--input', 'a b.csv', '-with-report'], `-profile test,docker --outdir ${dir}/results/run -resume ${cc} --input a b.csv -with-report`],
+    [['--custom_config_base', '/mine'], `-profile test,docker --outdir ${dir}/results/run -resume --custom_config_base /mine`],
   ])('extra words %j pass through last; ours give way', (extra, tail) => {
     const args = plan('run', extra).args
     expect(args.slice(0, 3)).toEqual(['run', staged, '-offline'])
