@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from './lib/cli.js'
 import { DEMO, demoPaths, startStandIns } from './lib/demo-standins.js'
-import { demoEnv, makeWorkspace, printTable, runStep, type StepResult } from './lib/demo-steps.js'
+import { demoEnv, makeWorkspace, printTable, runStep, stopRunningStep, type StepResult } from './lib/demo-steps.js'
 import { toolkitRoot } from './lib/paths.js'
+import { missingTools } from './lib/nextflow.js'
+import { accessSync, constants } from 'node:fs'
+
+const canRun = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
 
 await main('demo', async (args) => {
   const t0 = Date.now()
@@ -13,7 +17,7 @@ await main('demo', async (args) => {
   const ws = mkdtempSync(join(tmpdir(), 'nf-offline-demo-'))
   const keep = args.flags.keep === true
   // whatever happens (error, Ctrl-C), the temp workspace goes; the stand-ins die with this process
-  process.on('exit', () => { if (!keep) rmSync(ws, { recursive: true, force: true }) })
+  process.on('exit', () => { stopRunningStep(); if (!keep) rmSync(ws, { recursive: true, force: true }) })
 
   console.log(`nf-offline demo: nf-core/${DEMO.pipeline} ${DEMO.revision}, Dev → S3 → Prod, in ${ws}`)
   const standIns = await startStandIns(demoPaths(root).pipelineSrc, join(ws, 's3'))
@@ -37,8 +41,15 @@ await main('demo', async (args) => {
       ['prod', pipe, ['check']],
       ['prod', pipe, ['stub']],
     ]
+    // a real stub run needs nextflow, java and docker; without them the last step prints the command instead
+    const missing = missingTools(['nextflow', 'java', 'docker'], process.env.PATH, canRun)
+    if (missing.length) env.prod.NF_OFFLINE_DRY_RUN = '1'
     for (const [host, cwd, words] of steps) {
       const r = await runStep(w, host, cwd, words, env[host])
+      if (r.ok && words[0] === 'stub' && missing.length) {
+        r.note = `${missing.join(', ')} not on PATH: stopped at the command above`
+        console.log(`    (${r.note})`)
+      }
       results.push(r)
       if (!r.ok) break
     }

@@ -1,5 +1,5 @@
 // demo-steps: the demo's two hosts (a Dev toolkit copy and an empty Prod folder), their env, and step running.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, realpathSync, writeFileSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO, DEMO_PLUGINS, type StandIns } from './demo-standins.js'
@@ -45,22 +45,26 @@ function indent(text: string): string {
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => `    ${l}`).join('\n')
 }
 
+let running: ChildProcess | undefined
+/** Stop the step under way (on Ctrl-C, before the workspace goes). */
+export function stopRunningStep(): void { running?.kill('SIGKILL') }
+
 /** Run one step as the user would type it, print it and its output, and time it. */
 export async function runStep(w: Workspace, host: 'dev' | 'prod', cwd: string, words: string[], env: Record<string, string>): Promise<StepResult> {
   const t0 = Date.now()
   const where = cwd === '.' ? '' : `${cwd} `
-  const label = `${host}:${where}$ just ${words.join(' ')}`
-  console.log(`\n${label}`)
   if (words[0] === 'fetch-toolkit') return fetchToolkit(w, env, t0)
+  console.log(`\n${host}:${where}$ just ${words.join(' ')}`)
   const base = host === 'dev' ? w.dev : w.prod
   const bin = host === 'dev' ? w.devJust : join(w.prod, 'bin', 'just')
   const r = await new Promise<{ code: number | null; out: string }>((done) => {
-    const child = spawn(bin, words, { cwd: join(base, cwd), env: { ...clean(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    // the step's env wins; the parent's own AWS/NXF settings never leak into the demo
+    const child = running = spawn(bin, words, { cwd: join(base, cwd), env: { ...clean(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d) => { out += d })
     child.stderr.on('data', (d) => { out += d })
     child.on('error', (e) => done({ code: 127, out: String(e) }))
-    child.on('close', (code) => done({ code, out }))
+    child.on('close', (code) => { running = undefined; done({ code, out }) })
   })
   if (r.out.trim()) console.log(indent(r.out))
   return { step: `just ${words.join(' ')}`, host, ok: r.code === 0, seconds: (Date.now() - t0) / 1000, note: r.code === 0 ? undefined : `exit ${r.code}` }
@@ -69,7 +73,8 @@ export async function runStep(w: Workspace, host: 'dev' | 'prod', cwd: string, w
 /** Prod has no npm: the toolkit arrives from S3 as `just ship` left it (what `aws s3 sync` would do). */
 async function fetchToolkit(w: Workspace, env: Record<string, string>, t0: number): Promise<StepResult> {
   const src = `${env.S3_ROOT}/toolkit`
-  console.log(`    (as: aws s3 sync ${src}/ ~/nf-offline/ && chmod +x ~/nf-offline/bin/just)`)
+  console.log(`\nprod:$ aws s3 sync ${src}/ ~/nf-offline/ && chmod +x ~/nf-offline/bin/just`)
+  console.log('    (done here with the toolkit\'s own S3 sync: the demo needs no aws CLI)')
   const client = makeS3Client(env)
   try {
     const s = await syncDown(client, src, w.prod, { quiet: true })
