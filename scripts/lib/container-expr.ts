@@ -1,7 +1,7 @@
 // container-expr: parse and evaluate the Groovy expression of a container declaration, as it runs under Docker.
 // Three-valued: `workflow.containerEngine` is 'docker'; params, task.ext, method calls are unknown, so
 // `'singularity' == engine && unknown` is false while `!= 'singularity' || unknown` is true.
-import type { Tok } from './container-lex.js'
+import type { Hole, Tok } from './nf-config-lexer.js'
 
 export type Known = string | number | boolean | null | Known[]
 /** A possible string outcome of an unknown value: its literal beginning, and whether that is all of it. */
@@ -32,7 +32,7 @@ class Parser {
   private peekOp(nested: boolean): string | undefined {
     if (nested) this.skipNl()
     const t = this.toks[this.i]
-    return t?.t === 'op' || (t?.t === 'id' && (t.v === 'in' || t.v === 'instanceof')) ? (t as { v: string }).v : undefined
+    return t?.t === 'op' || (t?.t === 'id' && (t.v === 'in' || t.v === 'instanceof')) ? t.v : undefined
   }
   expr(nested: boolean): Node {
     const c = this.binary(0, nested)
@@ -71,8 +71,9 @@ class Parser {
     const t = this.toks[this.i++]
     if (!t) return { k: 'unk' }
     if (t.t === 'str') return { k: 'lit', v: t.v }
-    if (t.t === 'gstr') return { k: 'gstr', parts: t.parts.map((p) => typeof p === 'string' ? p : parseExpr(p, 0, true).node) }
-    if (t.t === 'num') return { k: 'lit', v: Number(t.v.replace(/[A-Za-z_]+$/, '')) }
+    if (t.t === 'gstr') return { k: 'gstr', parts: t.parts!.map((p) => typeof p === 'string' ? p : hole(p)) }
+    if (t.t === 'num') return { k: 'lit', v: t.n! }
+    if (t.t === 'unit') return { k: 'lit', v: t.v }
     if (t.t === 'id') {
       if (t.v === 'true' || t.v === 'false') return { k: 'lit', v: t.v === 'true' }
       if (t.v === 'null') return { k: 'lit', v: null }
@@ -81,7 +82,7 @@ class Parser {
     if (t.t === 'op' && t.v === '(') {
       const e = this.expr(true)
       this.skipNl()
-      if (this.toks[this.i]?.t === 'op' && (this.toks[this.i] as { v: string }).v === ')') this.i++
+      if (this.toks[this.i]?.t === 'op' && this.toks[this.i].v === ')') this.i++
       return e
     }
     if (t.t === 'op' && t.v === '[') return this.list()
@@ -108,7 +109,7 @@ class Parser {
       const t = this.toks[this.i]
       if (t?.t !== 'op') return node
       if ((t.v === '.' || t.v === '?.') && this.toks[this.i + 1]?.t === 'id') {
-        const name = (this.toks[this.i + 1] as { v: string }).v
+        const name = this.toks[this.i + 1].v
         this.i += 2
         node = node.k === 'path' ? { k: 'path', names: [...node.names, name] } : { k: 'unk' }
         continue
@@ -128,6 +129,8 @@ class Parser {
     }
   }
 }
+
+const hole = (h: Hole): Node => 'path' in h ? { k: 'path', names: h.path } : parseExpr(h.toks, 0, true).node
 
 /** Look a property path up: a known value, or undefined for unknown. */
 export type Scope = (names: string[]) => Val | undefined

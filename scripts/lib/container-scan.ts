@@ -1,6 +1,7 @@
 // container-scan: find the container declarations of a .nf file and evaluate each as Nextflow would under Docker.
 import { altsOf, dockerScope, evaluate, parseExpr, type Node, type Scope, type Val } from './container-expr.js'
-import { lex, LexError, type Tok } from './container-lex.js'
+import { lex, type Tok } from './nf-config-lexer.js'
+import { ConfigSyntaxError } from './nf-config-types.js'
 
 /** One container declaration that applies under Docker: its value (known, or unknown with possible prefixes). */
 export interface Found {
@@ -33,12 +34,12 @@ export function scanNf(src: string): Found[] {
   if (cut < src.length) {
     try {
       const missing = { variable: false }
-      const found = scanTokens(src, lex(src.slice(0, cut)), missing)
+      const found = scanTokens(src, lex(src.slice(0, cut), '', true), missing)
       if (!missing.variable) return found
-    } catch (e) { if (!(e instanceof LexError)) throw e }
+    } catch (e) { if (!(e instanceof ConfigSyntaxError)) throw e }
   }
-  try { return scanTokens(src, lex(src), { variable: false }) } catch (e) {
-    if (!(e instanceof LexError)) throw e
+  try { return scanTokens(src, lex(src, '', true), { variable: false }) } catch (e) {
+    if (!(e instanceof ConfigSyntaxError)) throw e
     return fallback(src, e)
   }
 }
@@ -86,7 +87,7 @@ function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): F
       i = next - 1
       if (guard.k === 'known' && !guard.v) continue   // a branch Docker never takes
       if (guard.k !== 'known') { value = { k: 'unk', alts: altsOf(value) }; notes.push('inside an if that cannot be decided') }
-      out.push({ line: t.line, text: collapse(src.slice(t.pos, toks[next - 1].end)), value, notes })
+      out.push({ line: t.line, text: collapse(src.slice(t.s, toks[next - 1].e)), value, notes })
     }
   }
   return out
@@ -143,8 +144,8 @@ function varScope(vars: Map<string, Node[]>, notes: string[], missing: { variabl
 }
 
 /** A file we cannot tokenize: report each line that looks like a directive, never guess its value. */
-function fallback(src: string, e: LexError): Found[] {
+function fallback(src: string, e: ConfigSyntaxError): Found[] {
   return src.split('\n').flatMap((l, i) => /^\s*container\s+\S/.test(l)
-    ? [{ line: i + 1, text: collapse(l), value: { k: 'unk' } as Val, notes: [`could not read the file (${e.message} at line ${e.line})`] }]
+    ? [{ line: i + 1, text: collapse(l), value: { k: 'unk' } as Val, notes: [`could not read the file (${e.reason} at line ${e.line})`] }]
     : [])
 }

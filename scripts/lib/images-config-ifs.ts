@@ -2,7 +2,8 @@
 // The reader then evaluates neither branch; their containers must be reported, never silently dropped.
 import type { Val } from './container-expr.js'
 import { parseExpr } from './container-expr.js'
-import { lex, LexError, type Tok } from './container-lex.js'
+import { lex, type Tok } from './nf-config-lexer.js'
+import { ConfigSyntaxError } from './nf-config-types.js'
 import { evaluateConfigSource } from './images.js'
 
 export interface SkippedContainer { line: number; raw: string; value: Val }
@@ -27,7 +28,7 @@ function after(toks: Tok[], open: number, o: string, c: string): number {
  */
 export function containersUnderIf(src: string, line: number): SkippedContainer[] {
   let toks: Tok[]
-  try { toks = lex(src) } catch (e) { if (e instanceof LexError) return []; throw e }
+  try { toks = lex(src, '', true) } catch (e) { if (e instanceof ConfigSyntaxError) return []; throw e }
   let i = toks.findIndex((t) => t.line === line && isId(t, 'if'))
   if (i < 0) return []
   let end = i
@@ -51,7 +52,7 @@ export function containersUnderIf(src: string, line: number): SkippedContainer[]
     if (!isId(toks[k], 'container') || !isOp(toks[k + 1], '=')) continue
     if (isOp(toks[k - 1], '.') && !isId(toks[k - 2], 'process')) continue
     const { next } = parseExpr(toks, k + 2, false)
-    const raw = src.slice(toks[k + 2].pos, toks[next - 1].end)
+    const raw = src.slice(toks[k + 2].s, toks[next - 1].e)
     out.push({ line: toks[k].line, raw, value: evaluateConfigSource(raw) })
   }
   return out

@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { altsOf, dockerScope, evaluate, parseExpr, type Val } from './container-expr.js'
-import { lex, LexError } from './container-lex.js'
+import { lex } from './nf-config-lexer.js'
+import { ConfigSyntaxError } from './nf-config-types.js'
 import { scanNf, type Found } from './container-scan.js'
 import { qualifyImage, registryOfPrefix } from './image-ref.js'
 
@@ -100,7 +101,7 @@ const splitAt = (s: string): [string, number] => { const i = s.lastIndexOf(':');
  */
 export function evaluateConfigSource(raw: string): Val {
   let toks
-  try { toks = lex(raw) } catch (e) { if (e instanceof LexError) return { k: 'unk' }; throw e }
+  try { toks = lex(raw, '', true) } catch (e) { if (e instanceof ConfigSyntaxError) return { k: 'unk' }; throw e }
   const sig = toks.filter((t) => t.t !== 'nl')
   const first = sig[0], last = sig[sig.length - 1]
   if (first?.t === 'op' && first.v === '{' && last?.t === 'op' && last.v === '}') {

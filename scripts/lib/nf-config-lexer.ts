@@ -33,14 +33,18 @@ const PLAIN_DQ = /[^"\\$\n]+/y
 const PATH = /[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*/y
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', s: ' ' }
 
-export function lex(text: string, file: string): Tok[] {
-  return new Lexer(text, file).lex(0)
+/**
+ * Tokenize `text`. `lenient` is for Groovy code (.nf files) rather than configs: a stray character becomes an
+ * operator token instead of an error, and a `/` only starts a slashy string that closes on the same line.
+ */
+export function lex(text: string, file: string, lenient = false): Tok[] {
+  return new Lexer(text, file, lenient).lex(0)
 }
 
 class Lexer {
   pos = 0
   line = 1
-  constructor(private text: string, private file: string) {}
+  constructor(private text: string, private file: string, private lenient = false) {}
 
   fail(reason: string, line = this.line): never {
     throw new ConfigSyntaxError(this.file, line, reason)
@@ -60,6 +64,7 @@ class Lexer {
         const c = text[s]
         if (c === '"' || c === "'") out.push(this.string())
         else if (c >= '0' && c <= '9') out.push(this.number())
+        else if (this.lenient) out.push({ t: 'op', v: c, s, e: ++this.pos, line: this.line })
         else this.fail(`unexpected character '${c}'`)
         continue
       }
@@ -75,8 +80,9 @@ class Lexer {
       } else if (c === 39 || c === 34) {
         out.push({ t: 'str', v: text.slice(s + 1, e - 1), s, e, line: this.line })
       } else if (c === 47 && e - s === 1 && text.charCodeAt(e) === 42) {
-        this.fail('unterminated /* comment')
-      } else if (c === 47 && e - s === 1 && startsOperand(out)) {
+        if (!this.lenient) this.fail('unterminated /* comment')
+        this.countLines(s, (this.pos = text.length))  // Groovy code: a comment to the end (a cut-off head of a file)
+      } else if (c === 47 && e - s === 1 && startsOperand(out) && (!this.lenient || slashyOnLine(text, e))) {
         this.pos = s
         out.push(this.slashy())
       } else {
@@ -215,5 +221,16 @@ function startsOperand(out: Tok[]): boolean {
   const prev = out[out.length - 1]
   if (!prev) return true
   if (prev.t === 'op') return !(prev.v === ')' || prev.v === ']' || prev.v === '}')
-  return prev.t === 'id' && (prev.v === 'return' || prev.v === 'in')
+  return prev.t === 'id' && (prev.v === 'return' || prev.v === 'in' || prev.v === 'case')
+}
+
+/** lenient mode: a slashy string must not start with a space, and must close on its own line */
+function slashyOnLine(text: string, from: number): boolean {
+  if (text[from] === ' ') return false
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '/') return true
+    if (text[i] === '\\' && text[i + 1] === '/') i++
+    else if (text[i] === '\n') return false
+  }
+  return false
 }
