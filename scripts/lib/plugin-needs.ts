@@ -16,7 +16,7 @@ export interface PipelineNeeds {
 }
 
 // nf-amazon bundled as the default by each Nextflow release (META-INF/plugins-info.txt), for the hint
-const AMAZON_DEFAULT: Record<string, string> = {
+export const AMAZON_DEFAULT: Record<string, string> = {
   '24.10.0': '2.9.0', '24.10.6': '2.9.3', '24.10.7': '2.9.3', '24.10.8': '2.9.3', '24.10.9': '2.9.3',
   '25.04.0': '2.15.0', '25.04.8': '2.15.0-patch2', '25.10.0': '3.4.1', '26.04.0': '3.9.0',
 }
