@@ -17,13 +17,16 @@ const which = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { en
 const aws = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' }).stdout?.trim() || which('aws')
 const rclone = which('rclone')
 
-/** A toolkit copy holding only the bundled up/down scripts: what runs on a host with no node_modules. */
-function toolkit(at: string): string {
+/**
+ * A toolkit copy holding only the bundled up/down scripts (what runs on a host with no node_modules),
+ * taken from `from` (the repo, then the first copy: files edited in the repo meanwhile change nothing).
+ */
+function toolkit(at: string, from = repo): string {
   mkdirSync(join(at, 'dist/scripts'), { recursive: true })
   mkdirSync(join(at, 'pipelines'), { recursive: true })
-  for (const s of ['up', 'down']) cpSync(join(repo, 'dist/scripts', `${s}.js`), join(at, 'dist/scripts', `${s}.js`))
-  cpSync(join(repo, 'pipelines/pipeline.just'), join(at, 'pipelines/pipeline.just'))
-  cpSync(join(repo, 'env'), join(at, 'env'), { recursive: true })
+  for (const s of ['up', 'down']) cpSync(join(from, 'dist/scripts', `${s}.js`), join(at, 'dist/scripts', `${s}.js`))
+  cpSync(join(from, 'pipelines/pipeline.just'), join(at, 'pipelines/pipeline.just'))
+  cpSync(join(from, 'env'), join(at, 'env'), { recursive: true })
   return at
 }
 
@@ -71,7 +74,7 @@ async function main() {
       up: (i) => exec(process.execPath, [join(dev, 'dist/scripts/up.js')], folder, { ...creds, AWS_ENDPOINT_URL: endpoint, S3_ROOT: `s3://bench-ours/r${i}` }),
       down: (i, out) => {
         const prod = join(out, '..', '..')
-        if (!existsSync(join(prod, 'dist'))) toolkit(prod)
+        if (!existsSync(join(prod, 'dist'))) toolkit(prod, dev)
         mkdirSync(out, { recursive: true })
         return exec(process.execPath, [join(prod, 'dist/scripts/down.js')], out, { ...creds, AWS_ENDPOINT_URL: endpoint, S3_ROOT: `s3://bench-ours/r${i}`, PIPELINE: name })
       },

@@ -117,21 +117,25 @@ describe('just up / just down', () => {
   it('a kill -9 mid-upload or mid-download: the re-run finishes without redoing finished files, nothing partial', async () => {
     const dev = await devProject()
     const prod = tmpProject()
-    const env = { ...s3.env, S3_ROOT: 's3://bucket/kill', S3_CONCURRENCY: '2' }
+    const env = { ...s3.env, S3_ROOT: 's3://bucket/kill' }
+    const slow = { ...env, S3_CONCURRENCY: '2' }   // the cut runs: slow enough to be cut midway
     try {
       const bulk = join(dev.root, 'pipelines/basic/basic/assets/bulk')
       mkdirSync(bulk, { recursive: true })
       for (let i = 0; i < 600; i++) writeFileSync(join(bulk, `f${i}.txt`), `${i}`.repeat(1000))
-      expect(await killAfter(dev, 'up', [], 700, { cwd: 'pipelines/basic', env })).toBe(true)
+      expect(await killAfter(dev, 'up', [], 700, { cwd: 'pipelines/basic', env: slow })).toBe(true)
       const done = (await keys('kill/basic/')).length
       const r = await dev.script('up', [], { cwd: 'pipelines/basic', env })
       expect(r.code).toBe(0)
       const total = (await keys('kill/basic/')).length
       expect(done).toBeLessThan(total)
-      expect(r.stdout).toMatch(new RegExp(`: ${total - done} files? .* transferred, ${done} unchanged`))
+      const [, sent, kept] = /: (\d+) files? .* transferred, (\d+) unchanged/.exec(r.stdout)!.map(Number)
+      expect(sent + kept).toBe(total)
+      // what the cut run finished is not sent again (s3rver, unlike S3, may keep the one PUT cut mid-body)
+      expect(kept).toBeGreaterThanOrEqual(done - 1)
 
       mkdirSync(join(prod.root, 'pipelines/basic'))
-      expect(await killAfter(prod, 'down', ['PIPELINE=basic'], 700, { env })).toBe(true)
+      expect(await killAfter(prod, 'down', ['PIPELINE=basic'], 700, { env: slow })).toBe(true)
       const got = join(prod.root, 'pipelines/basic/basic/assets/bulk')
       for (const f of existsSync(got) ? readdirSync(got) : []) {
         if (f.includes('.tmp-')) continue   // the temp names of the cut run: never under a final name
