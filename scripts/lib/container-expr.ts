@@ -1,136 +1,32 @@
 // container-expr: parse and evaluate the Groovy expression of a container declaration, as it runs under Docker.
 // Three-valued: `workflow.containerEngine` is 'docker'; params, task.ext, method calls are unknown, so
 // `'singularity' == engine && unknown` is false while `!= 'singularity' || unknown` is true.
-import type { Hole, Tok } from './nf-config-lexer.js'
+import { ExprParser, ParseError } from './nf-config-expr.js'
+import type { Tok } from './nf-config-lexer.js'
+import type { Expr } from './nf-config-types.js'
 
 export type Known = string | number | boolean | null | Known[]
 /** A possible string outcome of an unknown value: its literal beginning, and whether that is all of it. */
 export interface Alt { prefix: string; exact: boolean }
 export type Val = { k: 'known'; v: Known } | { k: 'unk'; alts?: Alt[] }
 
-export type Node =
-  | { k: 'lit'; v: Known }
-  | { k: 'gstr'; parts: (string | Node)[] }
-  | { k: 'path'; names: string[] }
-  | { k: 'not'; e: Node }
-  | { k: 'bin'; op: string; a: Node; b: Node }
-  | { k: 'tern'; c: Node; a: Node; b: Node }
-  | { k: 'elvis'; a: Node; b: Node }
-  | { k: 'list'; items: Node[] }
-  | { k: 'unk' }
-
-/** Parse one expression from `toks` at `start`; `nested` lets newlines continue it (inside ${}, (), []). */
-export function parseExpr(toks: Tok[], start = 0, nested = false): { node: Node; next: number } {
-  const p = new Parser(toks, start)
-  const node = p.expr(nested)
-  return { node, next: p.i }
-}
-
-class Parser {
-  constructor(readonly toks: Tok[], public i: number) {}
-  private skipNl() { while (this.toks[this.i]?.t === 'nl') this.i++ }
-  private peekOp(nested: boolean): string | undefined {
-    if (nested) this.skipNl()
-    const t = this.toks[this.i]
-    return t?.t === 'op' || (t?.t === 'id' && (t.v === 'in' || t.v === 'instanceof')) ? t.v : undefined
-  }
-  expr(nested: boolean): Node {
-    const c = this.binary(0, nested)
-    const op = this.peekOp(nested)
-    if (op === '?') {
-      this.i++
-      const a = this.expr(true)
-      if (this.peekOp(true) !== ':') return { k: 'unk' }
-      this.i++
-      const b = this.expr(nested)
-      return { k: 'tern', c, a, b }
-    }
-    if (op === '?:') { this.i++; return { k: 'elvis', a: c, b: this.expr(nested) } }
-    return c
-  }
-  private static PREC: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '=~': 3, '==~': 3, in: 4, instanceof: 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 }
-  private binary(min: number, nested: boolean): Node {
-    let a = this.unary(nested)
-    for (;;) {
-      const op = this.peekOp(nested)
-      const prec = op === undefined ? undefined : Parser.PREC[op]
-      if (prec === undefined || prec < min) return a
-      this.i++
-      const b = this.binary(prec + 1, nested)
-      a = { k: 'bin', op: op!, a, b }
-    }
-  }
-  private unary(nested: boolean): Node {
-    this.skipNl()
-    const t = this.toks[this.i]
-    if (t?.t === 'op' && t.v === '!') { this.i++; return { k: 'not', e: this.unary(nested) } }
-    if (t?.t === 'op' && t.v === '-') { this.i++; this.unary(nested); return { k: 'unk' } }
-    return this.postfix(this.primary(), nested)
-  }
-  private primary(): Node {
-    const t = this.toks[this.i++]
-    if (!t) return { k: 'unk' }
-    if (t.t === 'str') return { k: 'lit', v: t.v }
-    if (t.t === 'gstr') return { k: 'gstr', parts: t.parts!.map((p) => typeof p === 'string' ? p : hole(p)) }
-    if (t.t === 'num') return { k: 'lit', v: t.n! }
-    if (t.t === 'unit') return { k: 'lit', v: t.v }
-    if (t.t === 'id') {
-      if (t.v === 'true' || t.v === 'false') return { k: 'lit', v: t.v === 'true' }
-      if (t.v === 'null') return { k: 'lit', v: null }
-      return { k: 'path', names: [t.v] }
-    }
-    if (t.t === 'op' && t.v === '(') {
-      const e = this.expr(true)
-      this.skipNl()
-      if (this.toks[this.i]?.t === 'op' && this.toks[this.i].v === ')') this.i++
-      return e
-    }
-    if (t.t === 'op' && t.v === '[') return this.list()
-    if (t.t === 'op' && t.v === '{') { this.skipBalanced('{', '}'); return { k: 'unk' } }   // a closure: never run
-    return { k: 'unk' }
-  }
-  private list(): Node {
-    const items: Node[] = []
-    for (;;) {
-      this.skipNl()
-      const t = this.toks[this.i]
-      if (!t) return { k: 'unk' }
-      if (t.t === 'op' && t.v === ']') { this.i++; return { k: 'list', items } }
-      if (t.t === 'op' && t.v === ',') { this.i++; continue }
-      if (t.t === 'op' && t.v === ':') { this.i++; items.push({ k: 'unk' }); continue }   // a map literal: unknown
-      const before = this.i
-      items.push(this.expr(true))
-      if (this.i === before) this.i++
-    }
-  }
-  private postfix(node: Node, nested: boolean): Node {
-    for (;;) {
-      if (nested) this.skipNl()
-      const t = this.toks[this.i]
-      if (t?.t !== 'op') return node
-      if ((t.v === '.' || t.v === '?.') && this.toks[this.i + 1]?.t === 'id') {
-        const name = this.toks[this.i + 1].v
-        this.i += 2
-        node = node.k === 'path' ? { k: 'path', names: [...node.names, name] } : { k: 'unk' }
-        continue
-      }
-      if (t.v === '(') { this.i++; this.skipBalanced('(', ')'); node = { k: 'unk' }; continue }   // a call
-      if (t.v === '[') { this.i++; this.skipBalanced('[', ']'); node = { k: 'unk' }; continue }   // indexing
-      return node
-    }
-  }
-  /** Skip to after the bracket closing one already consumed. */
-  private skipBalanced(open: string, close: string) {
-    let depth = 1
-    while (this.i < this.toks.length && depth > 0) {
-      const t = this.toks[this.i++]
-      if (t.t === 'op' && t.v === open) depth++
-      else if (t.t === 'op' && t.v === close) depth--
-    }
+/** Parse one expression from `toks` at `start` with the config reader's parser; `nested` lets newlines continue
+ * it (inside ${}, (), []). What it cannot parse is unknown, up to the end of the line (or of the tokens). */
+export function parseExpr(toks: Tok[], text: string, start = 0, nested = false): { node: Expr; next: number } {
+  const p = new ExprParser(toks, text)
+  p.i = start
+  p.nlDepth = nested ? 1 : 0
+  try {
+    const node = p.expr()
+    return { node, next: p.i }
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e
+    let next = start + 1
+    if (!nested) while (next < toks.length && toks[next].t !== 'nl') next++
+    else next = toks.length
+    return { node: { k: 'opaque', src: '', line: toks[start]?.line ?? 0 }, next: Math.min(next, toks.length) }
   }
 }
-
-const hole = (h: Hole): Node => 'path' in h ? { k: 'path', names: h.path } : parseExpr(h.toks, 0, true).node
 
 /** Look a property path up: a known value, or undefined for unknown. */
 export type Scope = (names: string[]) => Val | undefined
@@ -155,16 +51,27 @@ function union(a: Val, b: Val): Val {
 }
 const dedupe = (alts: Alt[]) => alts.filter((a, i) => alts.findIndex((b) => b.prefix === a.prefix && b.exact === a.exact) === i)
 
-export function evaluate(n: Node, scope: Scope): Val {
+/** `a.b.c` (also `a?.b`) as names; undefined for anything else */
+function pathOf(n: Expr): string[] | undefined {
+  if (n.k === 'id') return [n.name]
+  if (n.k !== 'prop') return undefined
+  const obj = pathOf(n.obj)
+  return obj && [...obj, n.name]
+}
+
+export function evaluate(n: Expr, scope: Scope): Val {
   switch (n.k) {
-    case 'lit': return known(n.v)
+    case 'lit': return known(n.v as Known)
     case 'list': {
       const items = n.items.map((x) => evaluate(x, scope))
       return items.every((x) => x.k === 'known') ? known(items.map((x) => (x as { v: Known }).v)) : unk()
     }
-    case 'path': return scope(n.names) ?? unk()
-    case 'unk': return unk()
-    case 'not': { const e = evaluate(n.e, scope); return e.k === 'known' ? known(!truthy(e.v)) : unk() }
+    case 'id': case 'prop': { const names = pathOf(n); return (names && scope(names)) ?? unk() }
+    case 'unary': {
+      if (n.op !== '!') return unk()
+      const e = evaluate(n.e, scope)
+      return e.k === 'known' ? known(!truthy(e.v)) : unk()
+    }
     case 'gstr': {
       // possible texts so far; an unknown part with alternatives multiplies them, one without ends them
       let alts: Alt[] = [{ prefix: '', exact: true }]
@@ -178,17 +85,17 @@ export function evaluate(n: Node, scope: Scope): Val {
     }
     case 'tern': {
       const c = evaluate(n.c, scope)
+      if (n.a === null) {   // elvis: a ?: b
+        if (c.k === 'known') return truthy(c.v) ? c : evaluate(n.b, scope)
+        return union(c, evaluate(n.b, scope))
+      }
       if (c.k === 'known') return evaluate(truthy(c.v) ? n.a : n.b, scope)
       const a = evaluate(n.a, scope), b = evaluate(n.b, scope)
       if (a.k === 'known' && b.k === 'known' && eq(a.v, b.v)) return a   // identical branches: no choice to make
       return union(a, b)
     }
-    case 'elvis': {
-      const a = evaluate(n.a, scope)
-      if (a.k === 'known') return truthy(a.v) ? a : evaluate(n.b, scope)
-      return union(a, evaluate(n.b, scope))
-    }
-    case 'bin': return binary(n.op, evaluate(n.a, scope), evaluate(n.b, scope))
+    case 'bin': return binary(n.op, evaluate(n.l, scope), evaluate(n.r, scope))
+    default: return unk()   // calls, indexing, maps, closures: never run
   }
 }
 

@@ -1,7 +1,7 @@
 // container-scan: find the container declarations of a .nf file and evaluate each as Nextflow would under Docker.
-import { altsOf, dockerScope, evaluate, parseExpr, type Node, type Scope, type Val } from './container-expr.js'
+import { altsOf, dockerScope, evaluate, parseExpr, type Scope, type Val } from './container-expr.js'
 import { lex, type Tok } from './nf-config-lexer.js'
-import { ConfigSyntaxError } from './nf-config-types.js'
+import { ConfigSyntaxError, type Expr } from './nf-config-types.js'
 
 /** One container declaration that applies under Docker: its value (known, or unknown with possible prefixes). */
 export interface Found {
@@ -55,8 +55,8 @@ function headEnd(src: string): number {
 }
 
 function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): Found[] {
-  const vars = collectVars(toks)
-  const scopeWith = (v: Map<string, Node[]>, notes: string[]) => varScope(v, notes, missing)
+  const vars = collectVars(src, toks)
+  const scopeWith = (v: Map<string, Expr[]>, notes: string[]) => varScope(v, notes, missing)
   const out: Found[] = []
   const frames: { cond?: Val; chain?: Val[] }[] = []   // one per open `{`; if/else blocks carry their condition
   let pending: { cond: Val; chain: Val[] } | undefined
@@ -68,7 +68,7 @@ function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): F
     if (isId(t, 'if') && isOp(toks[nextSig(toks, i + 1)], '(')) {
       const prior = isId(prevSig(toks, i), 'else') ? closedChain ?? [] : []
       const open = nextSig(toks, i + 1)
-      const c = evaluate(parseExpr(toks, open + 1, true).node, scopeWith(vars, []))
+      const c = evaluate(parseExpr(toks, src, open + 1, true).node, scopeWith(vars, []))
       pending = { cond: and([...prior.map(not), c]), chain: [...prior, c] }
       i = closing(toks, open)
       continue
@@ -81,7 +81,7 @@ function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): F
     if (isOp(t, '}')) { const f = frames.pop(); closedChain = f?.chain; continue }
     if (isId(t, 'container') && atStatementStart(toks, i) && startsValue(toks[i + 1])) {
       const notes: string[] = []
-      const { node, next } = parseExpr(toks, i + 1, false)
+      const { node, next } = parseExpr(toks, src, i + 1, false)
       let value = evaluate(node, scopeWith(vars, notes))
       const guard = and(frames.filter((f) => f.cond).map((f) => f.cond!))
       i = next - 1
@@ -115,20 +115,20 @@ function and(conds: Val[]): Val {
 }
 
 /** Local variables (`x = ...`, `def x = ...`) by name, every assignment in the file. */
-function collectVars(toks: Tok[]): Map<string, Node[]> {
-  const vars = new Map<string, Node[]>()
+function collectVars(src: string, toks: Tok[]): Map<string, Expr[]> {
+  const vars = new Map<string, Expr[]>()
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]
     if (t.t !== 'id' || !isOp(toks[i + 1], '=')) continue
     if (!atStatementStart(toks, i) && !isId(toks[i - 1], 'def')) continue
-    const { node } = parseExpr(toks, i + 2, false)
+    const { node } = parseExpr(toks, src, i + 2, false)
     vars.set(t.v, [...(vars.get(t.v) ?? []), node])
   }
   return vars
 }
 
 /** Docker's scope plus the file's variables: a variable is known only if every assignment gives one same value. */
-function varScope(vars: Map<string, Node[]>, notes: string[], missing: { variable: boolean }, depth = 0): Scope {
+function varScope(vars: Map<string, Expr[]>, notes: string[], missing: { variable: boolean }, depth = 0): Scope {
   return (names) => {
     const base = dockerScope(names)
     if (base || names.length !== 1 || depth > 3) return base

@@ -51,7 +51,7 @@ export function containersUnderIf(src: string, line: number): SkippedContainer[]
   for (let k = start; k < end; k++) {
     if (!isId(toks[k], 'container') || !isOp(toks[k + 1], '=')) continue
     if (isOp(toks[k - 1], '.') && !isId(toks[k - 2], 'process')) continue
-    const { next } = parseExpr(toks, k + 2, false)
+    const { next } = parseExpr(toks, src, k + 2, false)
     const raw = src.slice(toks[k + 2].s, toks[next - 1].e)
     out.push({ line: toks[k].line, raw, value: evaluateConfigSource(raw) })
   }

@@ -107,9 +107,9 @@ export function evaluateConfigSource(raw: string): Val {
   if (first?.t === 'op' && first.v === '{' && last?.t === 'op' && last.v === '}') {
     const inner = toks.slice(toks.indexOf(first) + 1, toks.lastIndexOf(last))
     if (inner.some((t) => t.t === 'op' && (t.v === '->' || t.v === ';' || t.v === '='))) return { k: 'unk' }   // params or statements
-    const { node, next } = parseExpr(inner, 0, true)
+    const { node, next } = parseExpr(inner, raw, 0, true)
     return inner.slice(next).every((t) => t.t === 'nl') ? evaluate(node, dockerScope) : { k: 'unk' }
   }
-  const { node, next } = parseExpr(toks, 0, true)
+  const { node, next } = parseExpr(toks, raw, 0, true)
   return toks.slice(next).every((t) => t.t === 'nl') ? evaluate(node, dockerScope) : { k: 'unk' }
 }
