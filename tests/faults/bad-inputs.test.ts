@@ -120,8 +120,9 @@ describe('bad inputs: one line, non-zero exit, nothing written', () => {
   })
 })
 
-// KNOWN GAP (reported): mirror takes the first line of any samplesheet as its header, so a sheet without one
-// (its first row's files silently left out) or an empty file mirrors the rest and exits 0. Flip to `it` once fixed.
+// KNOWN GAP (reported): mirror does not check the samplesheet's header. A sheet without one is mirrored and written
+// to inputs3.csv headerless (ROWS=N then keeps N-1 samples); an empty file gives an empty inputs3.csv; both exit 0
+// and the pipeline's nf-schema rejects them only at run time, on Prod. Flip to `it` once mirror refuses them.
 describe('bad inputs mirror does not refuse yet', () => {
   it.fails.each([
     ['samplesheet without a header', 'noheader', /^mirror: samplesheet .*noheader\.csv: .*header/i],

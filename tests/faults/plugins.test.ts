@@ -67,7 +67,15 @@ beforeAll(async () => {
 afterAll(async () => { dev.cleanup(); prod.cleanup(); await srv.close(); await Promise.race([s3.stop(), new Promise((r) => setTimeout(r, 3000))]) })
 
 describe('plugins: kill -9', () => {
-  it('Dev, 20 seeded kills during install + upload: whole folders only, manifest last on S3, re-runs end as a clean run', async () => {
+  it('Dev, 20 seeded kills during install + upload (S3 answers 10 ms late): whole folders only, manifest last on S3, re-runs end as a clean run', async () => {
+    // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
+    const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
+    const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
+    rmSync(join(nxfHome(dev), 'plugins'), { recursive: true, force: true })
+    await emptyPrefix(s3.client, 'bucket', 'pl/')
+    const timed = await dev.script('plugins', [], { env: senv })
+    expect(timed.code, timed.stderr).toBe(0)
+    devMs = timed.ms
     const next = seeded(9191)
     let landed = 0, midWork = 0
     const runs = 20
@@ -76,7 +84,7 @@ describe('plugins: kill -9', () => {
       if (run % 4 === 0 || run % 4 === 2) rmSync(join(nxfHome(dev), 'plugins'), { recursive: true, force: true })
       if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'pl/')
       const ms = Math.floor(devMs * (0.4 + 0.6 * next()))
-      if (await killAfter(dev, 'plugins', [], ms, { env })) landed++
+      if (await killAfter(dev, 'plugins', [], ms, { env: senv })) landed++
       const home = snapHome(dev), bucket = await snapBucket()
       expectWholeFolders(home, wantDev, `plugins dir after kill ${run} (${ms} ms)`)
       expectSubsetOf(bucket, wantBucket, `bucket after kill ${run}`)
@@ -92,6 +100,7 @@ describe('plugins: kill -9', () => {
       expect(await snapBucket()).toEqual(wantBucket)
       expect(tempsUnder(join(dev.root, 'home'))).toEqual([])
     }
+    await slow.close()
     console.log(`plugins (Dev): ${runs} kill runs, ${landed} landed, ${midWork} mid-work, ${cutPuts.count} PUTs cut mid-body (clean run ${devMs} ms)`)
     expect(midWork).toBeGreaterThanOrEqual(runs / 5)
     record('plugins', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })

@@ -51,17 +51,25 @@ beforeAll(async () => {
   wantTree = snapProd()
   expect(Object.keys(wantBucket).length).toBeGreaterThan(FILES)
 }, 120_000)
-afterAll(async () => { dev.cleanup(); prod.cleanup(); await s3.stop() })
+// the fault proxies' keep-alive sockets to s3rver can keep its close() waiting: do not hang the suite on it
+afterAll(async () => { dev.cleanup(); prod.cleanup(); await Promise.race([s3.stop(), new Promise((r) => setTimeout(r, 3000))]) })
 
 describe('up: kill -9', () => {
-  it('20 seeded kills: only whole objects under final keys; every re-run completes with the clean run\'s bucket', async () => {
+  it('20 seeded kills (S3 answers 10 ms late): only whole objects under final keys; every re-run completes with the clean run\'s bucket', async () => {
+    // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
+    const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
+    const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
+    await emptyPrefix(s3.client, 'bucket', 'rel/')
+    const timed = await dev.script('up', [], { cwd: CWD, env: senv })
+    expect(timed.code, timed.stderr).toBe(0)
+    upMs = timed.ms
     const next = seeded(2323)
     let landed = 0, midWork = 0
     const runs = 20
     for (let run = 0; run < runs; run++) {
       if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'rel/')
       const ms = Math.floor(upMs * (0.4 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
-      if (await killAfter(dev, 'up', [], ms, { cwd: CWD, env })) landed++
+      if (await killAfter(dev, 'up', [], ms, { cwd: CWD, env: senv })) landed++
       const got = await snapBucket()
       expectSubsetOf(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
       const n = Object.keys(got).length
@@ -71,6 +79,7 @@ describe('up: kill -9', () => {
       expect(r.stderr).toBe('')
       expect(await snapBucket()).toEqual(wantBucket)
     }
+    await slow.close()
     console.log(`up: ${runs} kill runs, ${landed} landed, ${midWork} with some objects written, ${cutPuts.count} PUTs cut mid-body (clean up ${upMs} ms)`)
     expect(midWork).toBeGreaterThanOrEqual(runs / 5)
     record('up', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, putsCutMidBody: cutPuts.count, lost: 0, corrupted: 0 })
@@ -78,14 +87,21 @@ describe('up: kill -9', () => {
 })
 
 describe('down: kill -9', () => {
-  it('20 seeded kills: only whole files under final names; every re-run completes with the clean run\'s tree', async () => {
+  it('20 seeded kills (S3 answers 10 ms late): only whole files under final names; every re-run completes with the clean run\'s tree', async () => {
+    // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
+    const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
+    const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
+    rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true })
+    const timed = await prod.script('down', [`PIPELINE=${NAME}`], { env: senv })
+    expect(timed.code, timed.stderr).toBe(0)
+    downMs = timed.ms
     const next = seeded(3434)
     let landed = 0, midWork = 0
     const runs = 20
     for (let run = 0; run < runs; run++) {
       if (run % 4 !== 3) { rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true }) }
       const ms = Math.floor(downMs * (0.4 + 0.6 * next()))
-      if (await killAfter(prod, 'down', [`PIPELINE=${NAME}`], ms, { env })) landed++
+      if (await killAfter(prod, 'down', [`PIPELINE=${NAME}`], ms, { env: senv })) landed++
       const got = snapProd()
       // before the relinking at the end, a link of the clean tree is the file up sent in its place: whole
       for (const [k, v] of Object.entries(got)) if (wantTree[k]?.startsWith('-> ') && !v.startsWith('-> ')) got[k] = linkOr(k, v)
@@ -98,6 +114,7 @@ describe('down: kill -9', () => {
       expect(snapProd()).toEqual(wantTree)
       expect(tempsUnder(prodDir())).toEqual([])
     }
+    await slow.close()
     console.log(`down: ${runs} kill runs, ${landed} landed, ${midWork} with some files written (clean down ${downMs} ms)`)
     expect(midWork).toBeGreaterThanOrEqual(runs / 5)
     record('down', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
