@@ -1,20 +1,29 @@
-// check: the S3 test data of this pipeline is all there (each object with its size); exit 1 naming what is missing.
+// check: is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, images]; exit 1 on any miss.
 import { main, UserError } from './lib/cli.js'
 import { loadContext } from './lib/context.js'
-import { checkData, formatCheck, profileRefs } from './lib/data-check.js'
-import { makeS3Client } from './lib/s3.js'
+import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/readiness.js'
+
+const FLAGS = ['images', 'local']
 
 await main('check', async (args) => {
+  const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
+  if (unknown.length) throw new UserError(`unknown option --${unknown[0]}; use [--local] [--images]`)
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const name = ctx.pipeline!
+  const sections: Section[] = []
 
-  // data: what the rewritten test profile and inputs3.csv name, one listing per bucket prefix
-  const refs = profileRefs(ctx.staged!, ctx.pipeline!)
-  const client = makeS3Client(ctx.env)
-  try {
-    const data = await checkData(client, refs)
-    for (const line of formatCheck(data)) console.log(line)
-    if (data.missing.length) throw new UserError(`${data.missing.length} of ${data.found.length + data.missing.length} S3 objects missing; run: just mirror ${ctx.pipeline}`)
-  } finally {
-    client.destroy()
-  }
-})
+  // 1. data: every S3 object the mirrored test profile and inputs3.csv name (--local: skipped)
+  if (!args.flags.local) sections.push(await dataSection(ctx.staged!, name, ctx.env))
+
+  // 2. local, no network: plugins at their pinned versions and no strays, the framework jar, java/docker/nextflow
+  sections.push(...localSections(ctx.root, name, ctx.env))
+
+  // 3. --images: each image through REGISTRY_PROXY
+  if (args.flags.images) sections.push(await imagesSection(ctx.dir!, ctx.staged!, ctx.env))
+
+  // one group after the other, then the verdict
+  for (const s of sections) console.log([`[${s.title}]`, ...s.lines].join('\n'))
+  const items = sections.flatMap((s) => s.items)
+  console.log(verdict(items))
+  return items.every((i) => i.ok) ? 0 : 1
+}, FLAGS)

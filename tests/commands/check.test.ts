@@ -1,13 +1,38 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3'
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestServer } from '../helpers/http-server.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
+import { closedPort, type TestServer } from '../helpers/http-server.js'
+import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { commonDir } from '../../scripts/lib/data-check.js'
 import { dataHost, seedSourceBucket, stageFixture } from './mirror-setup.js'
 
-let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>
+let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>, tools: FakeTools
 const name = 'igenomes-genome'
+
+/** An NXF_HOME with these plugins installed whole and the framework jar of 24.10.6. */
+function nxfHome(dir: string, plugins: string[]): Record<string, string> {
+  rmSync(dir, { recursive: true, force: true })
+  for (const w of plugins) {
+    const [id, version] = w.split('@')
+    mkdirSync(join(dir, 'plugins', `${id}-${version}`, 'classes', 'META-INF'), { recursive: true })
+    writeFileSync(join(dir, 'plugins', `${id}-${version}`, 'classes', 'META-INF', 'MANIFEST.MF'), `Manifest-Version: 1.0\nPlugin-Id: ${id}\nPlugin-Version: ${version}\n`)
+  }
+  mkdirSync(join(dir, 'framework', '24.10.6'), { recursive: true })
+  writeFileSync(join(dir, 'framework', '24.10.6', 'nextflow-24.10.6-one.jar'), 'PK jar bytes')
+  return { NXF_HOME: dir, NXF_VER: '24.10.6' }
+}
+
+/** The lines of one `[group]` of the output. */
+function group(stdout: string, title: string): string[] {
+  const lines = stdout.split('\n')
+  const at = lines.findIndex((l) => l === `[${title}]` || l.startsWith(`[${title} `))
+  if (at < 0) return []
+  const end = lines.findIndex((l, i) => i > at && (l.startsWith('[') || /^(not )?ready: /.test(l)))
+  return lines.slice(at + 1, end)
+}
 
 beforeAll(async () => {
   p = tmpProject()
@@ -16,8 +41,11 @@ beforeAll(async () => {
   http = await dataHost()
   env = { ...s3.env, S3_ROOT: 's3://dest/offline', OFFLINE_DIR: `${p.root}/offline`, SOURCE_REWRITE: `https://raw.githubusercontent.com/nf-core/test-datasets=>${http.url}/raw` }
   stageFixture(p, name)
+  tools = fakeTools()
+  // a host ready in every other way: the plugins plugins.list pins, the framework, java/docker/nextflow
+  Object.assign(env, nxfHome(join(p.root, 'nxf'), ['nf-amazon@2.9.3', 'nf-validation@1.1.3', 'nf-prov@1.2.2']), { PATH: tools.path() })
 })
-afterAll(async () => { await http.close(); await s3.stop(); p.cleanup() })
+afterAll(async () => { await http.close(); await s3.stop(); p.cleanup(); tools.cleanup() })
 
 describe('just check (data)', () => {
   it('refuses a test.config that mirror has not rewritten', async () => {
@@ -31,12 +59,13 @@ describe('just check (data)', () => {
     const r = await p.just(['check'], { cwd: `pipelines/${name}`, env })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    const lines = r.stdout.trim().split('\n')
+    const lines = group(r.stdout, 'data')
     // inputs3.csv + its 2 distinct cells + 2 bcftools files + 4 genome files + the genome's bwa/ folder
     expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(10)
     expect(lines).toContainEqual(expect.stringMatching(/^✓ +\d+ kB {2}s3:\/\/dest\/offline\/igenomes-genome\/data\/ngi-igenomes\/testdata\/nf-core\/modules\/genomics\/homo_sapiens\/genome\/bwa\/$/))
     expect(lines).toContainEqual(expect.stringMatching(/^✓ +\d+ kB {2}s3:\/\/dest\/offline\/igenomes-genome\/data\/ngi-igenomes\/testdata\/nf-core\/modules\/genomics\/homo_sapiens\/genome\/genome.fasta$/))
     expect(lines.at(-1)).toMatch(/^data: 10 objects, [\d.]+ kB$/)
+    expect(r.stdout).toMatch(/\nready: all 17 checks passed\n$/)   // 10 objects, 3 plugins, framework, 3 tools
   })
 
   it('exits 1 naming a missing object', async () => {
@@ -45,7 +74,9 @@ describe('just check (data)', () => {
     const r = await p.script('check', [name], { env })
     expect(r.code).toBe(1)
     expect(r.stdout).toContain(`✗ missing   s3://dest/${key} (genome 'testdata.nf-core.sarek')`)
-    expect(r.stderr).toBe(`check: 1 of 10 S3 objects missing; run: just mirror ${name}\n`)
+    expect(group(r.stdout, 'data').at(-1)).toMatch(new RegExp(`^data: 9 objects, .*; 1 missing; run: just mirror ${name} \\(Dev\\), then just up$`))
+    expect(r.stdout).toMatch(/\nnot ready: 1 of 17 checks failed\n$/)
+    expect(r.stderr).toBe('')
   })
 
   it('follows the URLs inside a mirrored URL list (bbsplit_fasta_list)', async () => {
@@ -56,6 +87,7 @@ describe('just check (data)', () => {
     expect(r.stdout).toMatch(/^✓ .*\/reference\/sarscov2.fa$/m)
     expect(r.stdout).toMatch(/^✓ .*\/reference\/human.fa$/m)
     expect(r.stdout).toMatch(/^data: 10 objects/m)   // inputs3.csv, its 5 files, fasta, the list and its 2 files
+    expect(r.stdout).toMatch(/^ready: all 17 checks passed$/m)
   })
 
   it.each([
@@ -65,4 +97,76 @@ describe('just check (data)', () => {
     [['top.fa', 'a/b.fa'], ''],
     [['ab/c', 'abc/d'], ''],
   ])('one listing for %j under %j', (keys, dir) => expect(commonDir(keys)).toBe(dir))
+})
+
+describe('just check (readiness of this host)', () => {
+  const ready = 'ready'
+  const NXF = () => join(p.root, 'nxf-ready')
+  const PLUGINS = ['nf-schema@2.1.1', 'nf-amazon@2.9.3', 'nf-validation@1.1.3', 'nf-prov@1.2.2']
+  beforeAll(() => {
+    const dir = join(p.root, 'pipelines', ready)
+    cpSync(join(fixtures, 'readiness', ready), join(dir, ready), { recursive: true })
+    writeFileSync(join(dir, 'Pipeline-ENV'), `export PIPELINE=${ready}\nexport REVISION=1.0.0\n`)
+    symlinkSync('../pipeline.just', join(dir, 'justfile'))
+  })
+
+  it('--local: plugins, framework and tools of a ready host, one line each, in well under a second', async () => {
+    const host = { ...nxfHome(NXF(), PLUGINS), PATH: tools.path() }
+    const r = await p.just(['check', '--local'], { cwd: `pipelines/${ready}`, env: host })
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toBe([
+      `[plugins in ${NXF()}/plugins]`,
+      ...PLUGINS.map((w) => `✓ plugin ${w}`),   // declared, nf-amazon for igenomes_base, then plugins.list
+      '[framework]',
+      `✓ framework 24.10.6 ${NXF()}/framework/24.10.6/nextflow-24.10.6-one.jar`,
+      '[tools]',
+      ...['java', 'docker', 'nextflow'].map((t) => `✓ ${t} ${tools.bin}/${t}`),
+      'ready: all 8 checks passed', '',
+    ].join('\n'))
+    expect(r.code).toBe(0)
+    console.log(`just check --local on the fixture: ${r.ms} ms wall (just + node)`)
+  })
+
+  it('names each miss (missing, incomplete, stray, framework, tools) and exits 1', async () => {
+    const host = nxfHome(NXF(), ['nf-amazon@2.9.3', 'nf-validation@1.1.3'])
+    mkdirSync(join(NXF(), 'plugins', 'nf-prov-1.2.2', 'lib'), { recursive: true })   // a copy cut short: no manifest
+    mkdirSync(join(NXF(), 'plugins', 'empty'))
+    writeFileSync(join(NXF(), 'plugins', '.DS_Store'), '')
+    rmSync(join(NXF(), 'framework'), { recursive: true })
+    const javaOnly = fakeTools(['java'])
+    try {
+      const r = await p.script('check', [ready, '--local'], { env: { ...host, PATH: javaOnly.bin } })
+      const stray = (f: string) => `✗ stray ${NXF()}/plugins/${f}: not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"): remove it`
+      expect(group(r.stdout, 'plugins')).toEqual([
+        '✗ plugin nf-schema@2.1.1: not installed; plugins.list lacks it: add nf-schema@2.1.1 on Dev, run just plugins, then run: just plugins --down',
+        '✓ plugin nf-amazon@2.9.3',
+        '✓ plugin nf-validation@1.1.3',
+        '✗ plugin nf-prov@1.2.2: nf-prov-1.2.2 is incomplete (no classes/META-INF/MANIFEST.MF); run: just plugins --down',
+        stray('.DS_Store'), stray('empty'),
+      ])
+      expect(group(r.stdout, 'framework')).toEqual([`✗ framework 24.10.6: ${NXF()}/framework/24.10.6/nextflow-24.10.6-one.jar missing; run: just plugins --down`])
+      expect(group(r.stdout, 'tools')).toEqual([
+        `✓ java ${javaOnly.bin}/java`,
+        '✗ docker: not found on PATH; the test profile runs its tasks in Docker containers',
+        '✗ nextflow: not found on PATH; install Nextflow (the launcher script) and put it on PATH',
+      ])
+      expect(r.stdout).toMatch(/\nnot ready: 7 of 10 checks failed\n$/)
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(1)
+    } finally { javaOnly.cleanup() }
+  })
+
+  it('an unreachable S3 is one failed data item; the local checks still run', async () => {
+    const host = { ...env, ...nxfHome(NXF(), ['nf-amazon@2.9.3', 'nf-validation@1.1.3', 'nf-prov@1.2.2']), AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` }
+    const r = await p.script('check', [name], { env: host })
+    expect(group(r.stdout, 'data')).toEqual([expect.stringMatching(/^✗ S3 data: s3:\/\/dest\/.*: cannot reach S3 \(ECONNREFUSED\); check AWS_ENDPOINT_URL/)])
+    expect(group(r.stdout, 'plugins')).toHaveLength(3)
+    expect(r.stdout).toMatch(/\nnot ready: 1 of 8 checks failed\n$/)
+    expect(r.code).toBe(1)
+  })
+
+  it('refuses an unknown option in one line', async () => {
+    const r = await p.script('check', [ready, '--imgaes'], { env: {} })
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'check: unknown option --imgaes; use [--local] [--images]\n' })
+  })
 })
