@@ -181,7 +181,7 @@ export async function pipelineImages(dir: string, staged: string): Promise<{ ima
   const file = join(dir, 'images.txt')
   if (existsSync(file)) return { images: readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean), from: 'images.txt' }
   const { analysePipeline } = await import('./images-config.js')
-  return { images: analysePipeline(staged).images.map((e) => e.image), from: 'the staged config (no images.txt; just images writes it)' }
+  return { images: analysePipeline(staged).images.map((e) => e.image), from: 'the staged config (just images writes images.txt)' }
 }
 
 /** Each image asked of REGISTRY_PROXY (manifest HEAD), as `just images --check` does. */
@@ -194,5 +194,5 @@ export async function imagesSection(dir: string, staged: string, env: Env): Prom
   for await (const r of checkImages(images, env)) {
     byImage.set(r.image, r.ok ? pass('images', `image ${r.image}`, r.digest) : fail('images', `image ${r.image}`, r.reason ?? 'failed'))
   }
-  return section(`images via ${env.REGISTRY_PROXY} (from ${from})`, images.map((i) => byImage.get(i)!))
+  return section(`images via ${env.REGISTRY_PROXY}, from ${from}`, images.map((i) => byImage.get(i)!))
 }

@@ -1,10 +1,12 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3'
-import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { closedPort, type TestServer } from '../helpers/http-server.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { ociImage, push, startRegistry } from '../helpers/registry.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { commonDir } from '../../scripts/lib/data-check.js'
 import { dataHost, seedSourceBucket, stageFixture } from './mirror-setup.js'
@@ -163,6 +165,27 @@ describe('just check (readiness of this host)', () => {
     expect(group(r.stdout, 'plugins')).toHaveLength(3)
     expect(r.stdout).toMatch(/\nnot ready: 1 of 8 checks failed\n$/)
     expect(r.code).toBe(1)
+  })
+
+  it('--images: each image resolves through REGISTRY_PROXY (a real registry), from images.txt or else the staged config', async () => {
+    const reg = await startRegistry()
+    const layout = mkdtempSync(join(tmpdir(), 'nfo-oci-'))
+    try {
+      const digest = ociImage(layout, '1.0--0')
+      await push(layout, '1.0--0', `${reg.host}/biocontainers/hello:1.0--0`)
+      const host = { ...nxfHome(NXF(), PLUGINS), PATH: tools.path(), REGISTRY_PROXY: reg.url }
+      let r = await p.script('check', [ready, '--local', '--images'], { env: host })
+      expect(r.stdout).toContain(`\n[images via ${reg.url}, from the staged config (just images writes images.txt)]\n✓ image quay.io/biocontainers/hello:1.0--0 ${digest}\nready: all 9 checks passed\n`)
+      expect(r.code).toBe(0)
+      writeFileSync(join(p.root, 'pipelines', ready, 'images.txt'), 'quay.io/biocontainers/hello:1.0--0\nquay.io/biocontainers/gone:2\n')
+      r = await p.script('check', [ready, '--local', '--images'], { env: host })
+      expect(group(r.stdout, 'images')).toEqual([`✓ image quay.io/biocontainers/hello:1.0--0 ${digest}`, '✗ image quay.io/biocontainers/gone:2: manifest unknown (404)'])
+      expect(r.stdout).toMatch(/\nnot ready: 1 of 10 checks failed\n$/)
+      expect(r.code).toBe(1)
+    } finally {
+      await reg.stop()
+      rmSync(layout, { recursive: true, force: true })
+    }
   })
 
   it('refuses an unknown option in one line', async () => {
