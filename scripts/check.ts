@@ -3,11 +3,12 @@ import { main, UserError } from './lib/cli.js'
 import { loadContext } from './lib/context.js'
 import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/readiness.js'
 
-const FLAGS = ['images', 'local']
+const FLAGS = ['images', 'local', 'data']
 
 await main('check', async (args) => {
   const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
-  if (unknown.length) throw new UserError(`unknown option --${unknown[0]}; use [--local] [--images]`)
+  if (unknown.length) throw new UserError(`unknown option --${unknown[0]}; use [--local | --data] [--images]`)
+  if (args.flags.local && args.flags.data) throw new UserError('--local skips the S3 data and --data checks only it; use one')
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const name = ctx.pipeline!
   const sections: Section[] = []
@@ -16,7 +17,8 @@ await main('check', async (args) => {
   if (!args.flags.local) sections.push(await dataSection(ctx.staged!, name, ctx.env))
 
   // 2. local, no network: plugins at their pinned versions and no strays, the framework jar, java/docker/nextflow
-  sections.push(...localSections(ctx.root, name, ctx.env))
+  // (--data: skipped, for the Dev host right after mirror)
+  if (!args.flags.data) sections.push(...localSections(ctx.root, name, ctx.env))
 
   // 3. --images: each image through REGISTRY_PROXY
   if (args.flags.images) sections.push(await imagesSection(ctx.dir!, ctx.staged!, ctx.env))

@@ -190,6 +190,13 @@ describe('just check (readiness of this host)', () => {
 
   it('refuses an unknown option in one line', async () => {
     const r = await p.script('check', [ready, '--imgaes'], { env: {} })
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'check: unknown option --imgaes; use [--local] [--images]\n' })
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'check: unknown option --imgaes; use [--local | --data] [--images]\n' })
+  })
+
+  it('--data checks only the S3 data (Dev, right after mirror): no plugins, framework or tools', async () => {
+    const r = await p.script('check', ['bbsplit-list', '--data'], { env: { ...env, NXF_HOME: join(p.root, 'nowhere'), PATH: '' } })
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual(['[data]'])
+    expect(r.stdout).toMatch(/\nready: all 10 checks passed\n$/)
+    expect(r.code).toBe(0)
   })
 })
