@@ -38,6 +38,12 @@ export const dockerScope: Scope = (names) =>
 const unk = (alts?: Alt[]): Val => ({ k: 'unk', alts })
 const known = (v: Known): Val => ({ k: 'known', v })
 const truthy = (v: Known) => !(v === null || v === false || v === '' || v === 0 || (Array.isArray(v) && v.length === 0))
+/** Three-valued NOT, and AND of conditions (empty: true). */
+export const not = (v: Val): Val => v.k === 'known' ? known(!truthy(v.v)) : unk()
+export function and(conds: Val[]): Val {
+  if (conds.some((c) => c.k === 'known' && !truthy(c.v))) return known(false)
+  return conds.every((c) => c.k === 'known') ? known(true) : unk()
+}
 const eq = (a: Known, b: Known): boolean => Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) === JSON.stringify(b) : a === b
 
 /** What string outcomes a value may have (an unknown without alternatives: anything). */
@@ -67,11 +73,7 @@ export function evaluate(n: Expr, scope: Scope): Val {
       return items.every((x) => x.k === 'known') ? known(items.map((x) => (x as { v: Known }).v)) : unk()
     }
     case 'id': case 'prop': { const names = pathOf(n); return (names && scope(names)) ?? unk() }
-    case 'unary': {
-      if (n.op !== '!') return unk()
-      const e = evaluate(n.e, scope)
-      return e.k === 'known' ? known(!truthy(e.v)) : unk()
-    }
+    case 'unary': return n.op === '!' ? not(evaluate(n.e, scope)) : unk()
     case 'gstr': {
       // possible texts so far; an unknown part with alternatives multiplies them, one without ends them
       let alts: Alt[] = [{ prefix: '', exact: true }]

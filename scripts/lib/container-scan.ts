@@ -1,5 +1,5 @@
 // container-scan: find the container declarations of a .nf file and evaluate each as Nextflow would under Docker.
-import { altsOf, dockerScope, evaluate, parseExpr, type Scope, type Val } from './container-expr.js'
+import { altsOf, and, dockerScope, evaluate, not, parseExpr, type Scope, type Val } from './container-expr.js'
 import { lex, type Tok } from './nf-config-lexer.js'
 import { ConfigSyntaxError, type Expr } from './nf-config-types.js'
 
@@ -105,14 +105,6 @@ function closing(toks: Tok[], open: number): number {
 
 const startsValue = (t: Tok | undefined) => !!t && (t.t === 'str' || t.t === 'gstr' || t.t === 'id' || isOp(t, '('))
 function prevSig(toks: Tok[], i: number): Tok | undefined { for (let k = i - 1; k >= 0; k--) if (toks[k].t !== 'nl') return toks[k]; return undefined }
-
-const not = (v: Val): Val => v.k === 'known' ? { k: 'known', v: !truthyKnown(v.v) } : { k: 'unk' }
-const truthyKnown = (v: unknown) => !(v === null || v === false || v === '' || v === 0 || (Array.isArray(v) && v.length === 0))
-/** Three-valued AND of conditions (empty: true). */
-function and(conds: Val[]): Val {
-  if (conds.some((c) => c.k === 'known' && !truthyKnown(c.v))) return { k: 'known', v: false }
-  return conds.every((c) => c.k === 'known') ? { k: 'known', v: true } : { k: 'unk' }
-}
 
 /** Local variables (`x = ...`, `def x = ...`) by name, every assignment in the file. */
 function collectVars(src: string, toks: Tok[]): Map<string, Expr[]> {
