@@ -7,7 +7,7 @@ import { makeS3Client } from './s3.js'
 import { syncDown } from './s3-sync.js'
 
 export interface Workspace { ws: string; dev: string; prod: string; devJust: string }
-export interface StepResult { step: string; host: string; ok: boolean; seconds: number; note?: string }
+export interface StepResult { step: string; host: string; ok: boolean; seconds: number; note?: string; output?: string }
 
 /** Dev: a copy of this toolkit (built scripts, justfiles, env) with the demo's plugins.list; Prod: empty. */
 export function makeWorkspace(root: string, ws: string): Workspace {
@@ -17,6 +17,10 @@ export function makeWorkspace(root: string, ws: string): Workspace {
   cpSync(join(root, 'pipelines', 'pipeline.just'), join(dev, 'pipelines', 'pipeline.just'))
   writeFileSync(join(dev, 'plugins.list'), `# the demo's plugins (served by the local plugin index)\n${DEMO_PLUGINS.join('\n')}\n`)
   mkdirSync(prod, { recursive: true })
+  // Dev's Nextflow install, as `nextflow` would leave it: `just plugins` ships the framework jar to Prod
+  const fw = join(ws, 'dev-home', 'offline', '.nextflow', 'framework', DEMO.nxfVer)
+  mkdirSync(fw, { recursive: true })
+  writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), `stand-in for the Nextflow ${DEMO.nxfVer} launcher jar\n`)
   return { ws, dev, prod, devJust: realpathSync(join(root, 'node_modules', '.bin', 'just')) }
 }
 
@@ -67,7 +71,7 @@ export async function runStep(w: Workspace, host: 'dev' | 'prod', cwd: string, w
     child.on('close', (code) => { running = undefined; done({ code, out }) })
   })
   if (r.out.trim()) console.log(indent(r.out))
-  return { step: `just ${words.join(' ')}`, host, ok: r.code === 0, seconds: (Date.now() - t0) / 1000, note: r.code === 0 ? undefined : `exit ${r.code}` }
+  return { step: `just ${words.join(' ')}`, host, ok: r.code === 0, seconds: (Date.now() - t0) / 1000, note: r.code === 0 ? undefined : `exit ${r.code}`, output: r.out }
 }
 
 /** Prod has no npm: the toolkit arrives from S3 as `just ship` left it (what `aws s3 sync` would do). */

@@ -12,7 +12,7 @@ describe('just demo', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     for (const step of ['just stage minidemo 1.0.0', 'just images minidemo', 'just quay minidemo', 'just mirror minidemo',
-      'just check', 'just plugins', 'just up', 'just ship', 'fetch toolkit from S3', 'just down', 'just plugins --down', 'just stub']) {
+      'just check --data', 'just check', 'just plugins', 'just up', 'just ship', 'fetch toolkit from S3', 'just down', 'just plugins --down', 'just stub']) {
       expect(r.stdout).toMatch(new RegExp(`^(dev|prod)\\s+${step.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\s+ok\\s`, 'm'))
     }
     expect(r.stdout).toMatch(/^demo complete: 13\/13 steps ok in [\d.]+ s$/m)
