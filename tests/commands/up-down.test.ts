@@ -131,8 +131,8 @@ describe('just up / just down', () => {
       expect(done).toBeLessThan(total)
       const [, sent, kept] = /: (\d+) files? .* transferred, (\d+) unchanged/.exec(r.stdout)!.map(Number)
       expect(sent + kept).toBe(total)
-      // what the cut run finished is not sent again (s3rver, unlike S3, may keep the one PUT cut mid-body)
-      expect(kept).toBeGreaterThanOrEqual(done - 1)
+      // what the cut run finished is not sent again (s3rver, unlike S3, may keep the PUTs cut mid-body: 2 in flight)
+      expect(kept).toBeGreaterThanOrEqual(done - 2)
 
       mkdirSync(join(prod.root, 'pipelines/basic'))
       expect(await killAfter(prod, 'down', ['PIPELINE=basic'], 700, { env: slow })).toBe(true)
