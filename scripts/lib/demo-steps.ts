@@ -1,12 +1,12 @@
 // demo-steps: the demo's two hosts (a Dev toolkit copy and an empty Prod folder), their env, and step running.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { cpSync, mkdirSync, realpathSync, writeFileSync, chmodSync } from 'node:fs'
+import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO, DEMO_PLUGINS, type StandIns } from './demo-standins.js'
 import { makeS3Client } from './s3.js'
 import { syncDown } from './s3-sync.js'
 
-export interface Workspace { ws: string; dev: string; prod: string; devJust: string }
+export interface Workspace { root: string; ws: string; dev: string; prod: string; devJust: string }
 export interface StepResult { step: string; host: string; ok: boolean; seconds: number; note?: string; output?: string }
 
 /** Dev: a copy of this toolkit (built scripts, justfiles, env) with the demo's plugins.list; Prod: empty. */
@@ -21,7 +21,7 @@ export function makeWorkspace(root: string, ws: string): Workspace {
   const fw = join(ws, 'dev-home', 'offline', '.nextflow', 'framework', DEMO.nxfVer)
   mkdirSync(fw, { recursive: true })
   writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), `stand-in for the Nextflow ${DEMO.nxfVer} launcher jar\n`)
-  return { ws, dev, prod, devJust: realpathSync(join(root, 'node_modules', '.bin', 'just')) }
+  return { root, ws, dev, prod, devJust: realpathSync(join(root, 'node_modules', '.bin', 'just')) }
 }
 
 /** The environment each host sees: stand-in URLs, S3 credentials s3rver accepts, a private HOME. */
@@ -39,9 +39,17 @@ export function demoEnv(ws: string, s: StandIns): Record<'dev' | 'prod', Record<
   }
 }
 
-const clean = (): NodeJS.ProcessEnv => {
+/**
+ * The parent's environment minus everything the toolkit reads: `just demo` itself runs with env/System-ENV
+ * loaded (ROOT_DIR, NXF_HOME, ...), and those must not steer the demo's hosts into the user's real folders.
+ */
+function clean(root: string): NodeJS.ProcessEnv {
+  const own = new Set(readFileSync(join(root, 'env', 'System-ENV'), 'utf8').split('\n')
+    .map((l) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1]).filter((n): n is string => !!n))
   const env: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(process.env)) if (!/^(AWS_|NXF_|PIPELINE$|REVISION$|S3_ROOT$|GITHUB_)/.test(k)) env[k] = v
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!own.has(k) && !/^(AWS_|NXF_|PIPELINE$|REVISION$|S3_ROOT$|GITHUB_|SOURCE_|MIRROR_|REGISTRY_)/.test(k)) env[k] = v
+  }
   return env
 }
 
@@ -63,7 +71,7 @@ export async function runStep(w: Workspace, host: 'dev' | 'prod', cwd: string, w
   const bin = host === 'dev' ? w.devJust : join(w.prod, 'bin', 'just')
   const r = await new Promise<{ code: number | null; out: string }>((done) => {
     // the step's env wins; the parent's own AWS/NXF settings never leak into the demo
-    const child = running = spawn(bin, words, { cwd: join(base, cwd), env: { ...clean(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = running = spawn(bin, words, { cwd: join(base, cwd), env: { ...clean(w.root), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d) => { out += d })
     child.stderr.on('data', (d) => { out += d })

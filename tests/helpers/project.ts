@@ -38,7 +38,7 @@ export function run(cmd: string, args: string[], opts: RunOptions & { cwd: strin
 function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(AWS_|NXF_|PIPELINE$|REVISION$|S3_ROOT$|GITHUB_|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|DEBUG$)/.test(k)) continue
+    if (/^(AWS_|NXF_|PIPELINE$|REVISION$|S3_ROOT$|S3SERVICE$|ROOT_DIR$|HOME_DIR$|OFFLINE_DIR$|REGISTRY_|SOURCE_|MIRROR_|GITHUB_|GITLAB_|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|DEBUG$)/.test(k)) continue
     env[k] = v
   }
   env.NF_OFFLINE_RETRY_MS = '20'
