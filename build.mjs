@@ -18,6 +18,7 @@ const results = await Promise.allSettled(entries.map((f) => build({
   entryPoints: [join(root, 'scripts', f)],
   outfile: join(root, 'dist/scripts', f.replace(/\.ts$/, '.js')),
   bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error',
+  mainFields: ['module', 'main'], minifyWhitespace: true, minifySyntax: true,
   external: ['s3rver'],   // only the demo uses it, and only on a Dev machine with node_modules
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   write: false,
