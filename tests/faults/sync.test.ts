@@ -13,7 +13,7 @@ import { record } from './record.js'
 import { emptyPrefix, expectSubsetOf, refusingS3, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
 
 const NAME = 'faults'
-const FILES = 120   // 2–30 KiB each, plus one of 9 MiB (a multipart upload)
+const FILES = 60   // 2–30 KiB each, plus one of 9 MiB (a multipart upload)
 const TMP = /(^|\/)\.[^/]*\.tmp-\d+-/
 const CWD = `pipelines/${NAME}`
 let s3: TestS3, dev: Project, prod: Project, env: Record<string, string>
