@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { UserError } from './cli.js'
 import { need, type Env } from './env.js'
 import { HttpError, httpGet } from './http.js'
+import { cleanRef, DOCKER_HUB, hasHost } from './image-ref.js'
 
 export interface ImageCheck { image: string; ok: boolean; digest?: string; reason?: string }
 
@@ -24,7 +25,7 @@ const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
 
 /** Split a Docker reference as Docker does: host only if the first part has `.`/`:` or is localhost. */
 export function splitReference(ref: string): ImageRef {
-  let rest = ref.trim().replace(/^docker:\/\//, '')
+  let rest = cleanRef(ref)
   let reference = 'latest'
   const at = rest.indexOf('@')
   if (at >= 0) { reference = rest.slice(at + 1); rest = rest.slice(0, at) }
@@ -35,9 +36,8 @@ export function splitReference(ref: string): ImageRef {
     rest = rest.slice(0, colon)
   }
   const parts = rest.split('/')
-  let host = 'docker.io'
-  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) host = parts.shift()!
-  if (host === 'docker.io' && parts.length === 1) parts.unshift('library')
+  const host = hasHost(rest) ? parts.shift()! : DOCKER_HUB
+  if (host === DOCKER_HUB && parts.length === 1) parts.unshift('library')
   const repository = parts.join('/')
   const okRef = at >= 0 ? DIGEST.test(reference) : TAG.test(reference)
   if (!parts.every((p) => COMPONENT.test(p)) || !okRef) throw new UserError(`'${ref}' is not a valid image reference`)
