@@ -1,17 +1,12 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { fixtures, placeStaged, tmpProject, type Project } from '../helpers/project.js'
 
-/** A project with fixture `fixture` staged as pipelines/<name>/<name>, as `just stage` leaves it. */
 function stagedProject(fixture: string, name = fixture): Project {
   const p = tmpProject()
-  const dir = join(p.root, 'pipelines', name)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'Pipeline-ENV'), `export PIPELINE=${name}\nexport REVISION=1.0.0\n`)
-  symlinkSync('../pipeline.just', join(dir, 'justfile'))
-  cpSync(join(fixtures, 'pipelines', fixture), join(dir, name), { recursive: true })
+  placeStaged(p, fixture, name)
   return p
 }
 

@@ -1,18 +1,14 @@
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { placeStaged, tmpProject, type Project } from '../helpers/project.js'
 
 let p: Project
 beforeAll(() => {
   p = tmpProject()
   // fixtures staged as pipelines/<name>/<name>, as `just stage` leaves them
   for (const [fixture, name] of [['basic', 'basic'], ['images-plain-and-hosts', 'hosts'], ['images-container-variable', 'vars'], ['images-config-profiles', 'closures']]) {
-    const dir = join(p.root, 'pipelines', name)
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, 'Pipeline-ENV'), `export PIPELINE=${name}\n`)
-    symlinkSync('../pipeline.just', join(dir, 'justfile'))
-    cpSync(join(fixtures, 'pipelines', fixture), join(dir, name), { recursive: true })
+    placeStaged(p, fixture, name)
   }
 })
 afterAll(() => p.cleanup())

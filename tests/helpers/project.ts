@@ -69,3 +69,16 @@ export function tmpProject(opts: { pipelines?: string[] } = {}): Project {
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   }
 }
+
+/**
+ * Put fixture pipeline `fixture` (tests/fixtures/pipelines/<fixture>, or any folder) in place as
+ * pipelines/<name>/<name> with its Pipeline-ENV and justfile link, as `just stage` leaves a folder.
+ */
+export function placeStaged(p: Project, fixture: string, name = fixture, revision = '1.0.0'): string {
+  const dir = join(p.root, 'pipelines', name)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'Pipeline-ENV'), `export PIPELINE=${name}\nexport REVISION=${revision}\n`)
+  symlinkSync('../pipeline.just', join(dir, 'justfile'))
+  cpSync(fixture.startsWith('/') ? fixture : join(fixtures, 'pipelines', fixture), join(dir, name), { recursive: true })
+  return dir
+}
