@@ -46,6 +46,18 @@ export function formatSheet(sheet: Sheet): string {
   return sheet.rows.map((r) => r.map((c) => quoteCell(c, sheet.sep)).join(sheet.sep)).join(sheet.eol) + sheet.eol
 }
 
+/**
+ * Why a samplesheet cannot be one: empty, or a first line that names data (a URL or a file path) instead
+ * of columns. nf-schema would only reject it at run time, on the Prod host. Undefined when it looks right.
+ */
+export function sheetProblem(sheet: Sheet): string | undefined {
+  if (sheet.rows.length === 0) return 'is empty'
+  const data = sheet.rows[0].map((c) => c.trim()).find((c: string) => c.includes('/') || isRemote(c) || /\.(gz|bz2|fastq|fq|bam|cram|vcf|bed|fa|fasta)$/i.test(c))
+  if (data !== undefined) return `has no header row (its first line names ${data})`
+  if (sheet.rows.length === 1) return 'has a header but no rows'
+  return undefined
+}
+
 /** Header and the first `n` data rows (all when `n` is undefined). */
 export function trimRows(sheet: Sheet, n: number | undefined, header = true): Sheet {
   if (n === undefined) return sheet
@@ -92,5 +104,10 @@ export function rewriteListing(name: string, text: string, map: Map<string, stri
 /** The URLs a listing names (after trimming to `rows`), as rewriteListing would see them. */
 export function listingUrls(name: string, text: string, opts: { rows?: number; header?: boolean } = {}): string[] {
   if (!isTabular(name)) return remoteUrlsInText(text)
-  return remoteCells(trimRows(parseSheet(text, name), opts.rows, opts.header ?? true))
+  const sheet = parseSheet(text, name)
+  if (opts.header ?? true) {
+    const problem = sheetProblem(sheet)
+    if (problem) throw new Error(problem)
+  }
+  return remoteCells(trimRows(sheet, opts.rows, opts.header ?? true))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatSheet, listingUrls, parseSheet, remoteCells, rewriteCells, rewriteListing, trimRows } from '../../scripts/lib/samplesheet.js'
+import { formatSheet, listingUrls, parseSheet, remoteCells, rewriteCells, rewriteListing, sheetProblem, trimRows } from '../../scripts/lib/samplesheet.js'
 
 const SHEET = [
   'sample,fastq_1,fastq_2,strandedness',
@@ -55,4 +55,15 @@ describe('samplesheet', () => {
   })
 
   it('refuses an unterminated quoted field', () => expect(() => parseSheet('a,"b\n', 'in.csv')).toThrow(/in.csv: unterminated/))
+})
+
+describe('sheetProblem', () => {
+  it.each([
+    ['sample,fastq_1\nA,https://h/a.fq.gz\n', undefined],
+    ['', 'is empty'],
+    ['\n\n', 'is empty'],
+    ['sample,fastq_1\n', 'has a header but no rows'],
+    ['A,https://h/a.fq.gz\nB,https://h/b.fq.gz\n', 'has no header row (its first line names https://h/a.fq.gz)'],
+    ['A,data/a_1.fastq.gz\n', 'has no header row (its first line names data/a_1.fastq.gz)'],
+  ])('%j → %s', (text, want) => expect(sheetProblem(parseSheet(text))).toBe(want))
 })
