@@ -13,17 +13,20 @@ export function seeded(seed: number): () => number {
 }
 
 /**
- * Proxy to `upstream`; each request draws a fault with probability `rate` (among `kinds`), but never
- * more than `maxInARow` times in a row, so a client that retries enough always gets through.
+ * Proxy to `upstream`; each request draws a fault with probability `rate` (among `kinds`), but the same
+ * request (method + URL) never fails more than `maxInARow` times in a row, so a client that retries enough
+ * always gets through, however many requests run at once.
  */
 export async function faultProxy(upstream: string, opts: { seed: number; rate: number; kinds: Fault[]; maxInARow?: number; slowMs?: number }): Promise<FaultProxy> {
   const rnd = seeded(opts.seed)
   const injected: Record<Fault, number> = { none: 0, '500': 0, '503': 0, reset: 0, slow: 0 }
   const up = new URL(upstream)
-  let inARow = 0, requests = 0
+  const inARow = new Map<string, number>()
+  let requests = 0
   const forward = (req: IncomingMessage, res: ServerResponse, delay = 0) => {
     const go = () => {
-      const p = request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      // a private connection per request: close() must not leave keep-alive sockets to the upstream behind
+      const p = request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers)
         r.pipe(res)
       })
@@ -34,9 +37,11 @@ export async function faultProxy(upstream: string, opts: { seed: number; rate: n
   }
   const server = createServer((req, res) => {
     requests++
+    const id = `${req.method} ${req.url}`
+    const failed = inARow.get(id) ?? 0
     let fault: Fault = 'none'
-    if (inARow < (opts.maxInARow ?? 2) && rnd() < opts.rate) fault = opts.kinds[Math.floor(rnd() * opts.kinds.length)]
-    inARow = fault === 'none' || fault === 'slow' ? 0 : inARow + 1
+    if (failed < (opts.maxInARow ?? 2) && rnd() < opts.rate) fault = opts.kinds[Math.floor(rnd() * opts.kinds.length)]
+    if (fault === 'none' || fault === 'slow') inARow.delete(id); else inARow.set(id, failed + 1)
     injected[fault]++
     if (fault === '500' || fault === '503') {
       req.resume()
