@@ -5,7 +5,7 @@ import { UserError } from './cli.js'
 import type { Context } from './context.js'
 import { dataKey, dataPrefix, dataUri, normalizePath, prefixUri } from './data-keys.js'
 import { need } from './env.js'
-import { writeFileAtomic } from './fsx.js'
+import { sweepTemps, writeFileAtomic } from './fsx.js'
 import { loadTestProfile, readTexts } from './mirror-inputs.js'
 import { makeCopier } from './mirror-copy.js'
 import { fmtBytes, makeProgress } from './progress.js'
@@ -27,6 +27,8 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   const name = ctx.pipeline!, dir = ctx.dir!, env = ctx.env
   const s3Root = need(env, 'S3_ROOT'), offlineDir = need(env, 'OFFLINE_DIR')
   const prefix = dataPrefix(s3Root, name)
+  // temp files a killed run left where this one writes (inputs3.csv, test.config, manifests)
+  for (const d of [join(offlineDir, name), dir]) sweepTemps(d)
   const { cfg, original } = loadTestProfile(ctx.staged!, name)
   const plan = planProfile(cfg, ctx.staged!, { skip: (ctx.env.MIRROR_SKIP ?? '').split(',').map((x) => x.trim()).filter(Boolean) })
   report(plan, cfg.problems)
