@@ -125,12 +125,14 @@ describe('bad samplesheets', () => {
   it.each([
     ['samplesheet without a header', 'noheader', /^mirror: samplesheet .*noheader\.csv: .*header/i],
     ['empty samplesheet', 'emptysheet', /^mirror: samplesheet .*empty\.csv: .*(empty|header)/i],
-  ])('mirror: %s', async (_label, name, msg) => {
+  ])('mirror: %s', async (label, name, msg) => {
     try {
       const r = await p.just(['mirror', name], { env })
       expect(r.code).not.toBe(0)
       expect(r.stderr.trim()).toMatch(msg)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(await bucketSnapshot(s3.client, 'dest')).toEqual({})
+      record('badInputs', { [`mirror: ${label}`]: 1 })
     } finally { await emptyPrefix(s3.client, 'dest', '') }
   })
 })
