@@ -53,6 +53,8 @@ smoke *args:
 ship *args:
   JUST_BIN={{quote(just_executable())}} node {{js}}/ship.js "$@"
 
+alias up := ship
+
 # prod host: pull code and plugins from S3, make NXF_HOME/NXF_WORK/ROOT_DIR, then run: bootstrap rnaseq
 [group('prod')]
 bootstrap *args:

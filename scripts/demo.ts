@@ -4,25 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from './lib/cli.js'
 import { DEMO, demoPaths, startStandIns } from './lib/demo-standins.js'
-import { demoEnv, makeWorkspace, printTable, runStep, stopRunningStep, type StepResult } from './lib/demo-steps.js'
+import { demoEnv, makeWorkspace, onlyToolsMissing, printTable, runStep, stopRunningStep, type StepResult } from './lib/demo-steps.js'
 import { toolkitRoot } from './lib/paths.js'
 import { missingTools } from './lib/nextflow.js'
 import { accessSync, constants } from 'node:fs'
 
-/** True when the only failed readiness items are in the [tools] group. */
-function onlyToolsMissing(out: string): boolean {
-  const groups = failedGroups(out)
-  return groups.length > 0 && groups.every((g) => g === '[tools]')
-}
-function failedGroups(out: string): string[] {
-  let group = ''
-  const groups: string[] = []
-  for (const l of out.split('\n').map((x) => x.trim())) {
-    if (l.startsWith('[')) group = l
-    else if (l.startsWith('✗')) groups.push(group)
-  }
-  return groups
-}
 const canRun = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
 
 await main('demo', async (args) => {

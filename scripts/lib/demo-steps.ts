@@ -99,6 +99,20 @@ async function fetchToolkit(w: Workspace, env: Record<string, string>, t0: numbe
   } finally { client.destroy() }
 }
 
+/** True when the only failed readiness items are in the [tools] group. */
+export function onlyToolsMissing(out: string): boolean {
+  const groups = failedGroups(out)
+  return groups.length > 0 && groups.every((g) => g === '[tools]')
+}
+function failedGroups(out: string): string[] {
+  let group = ''
+  const groups: string[] = []
+  for (const l of out.split('\n').map((x) => x.trim())) {
+    if (l.startsWith('[')) group = l
+    else if (l.startsWith('✗')) groups.push(group)
+  }
+  return groups
+}
 export function printTable(rows: StepResult[], total: number): void {
   const w = Math.max(...rows.map((r) => r.step.length), 4)
   console.log(`\n${'host'.padEnd(5)} ${'step'.padEnd(w)} result  seconds`)
