@@ -85,6 +85,7 @@ describe('plugins: kill -9', () => {
       if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'pl/')
       const ms = Math.floor(devMs * (0.4 + 0.6 * next()))
       if (await killAfter(dev, 'plugins', [], ms, { env: senv })) landed++
+      else devMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
       const home = snapHome(dev), bucket = await snapBucket()
       expectWholeFolders(home, wantDev, `plugins dir after kill ${run} (${ms} ms)`)
       expectSubsetOf(bucket, wantBucket, `bucket after kill ${run}`)
@@ -121,6 +122,7 @@ describe('plugins: kill -9', () => {
       if (run % 4 !== 3) rmSync(nxfHome(prod), { recursive: true, force: true })
       const ms = Math.floor(prodMs * (0.4 + 0.6 * next()))
       if (await killAfter(prod, 'plugins', ['--down'], ms, { env: senv })) landed++
+      else prodMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
       const got = snapHome(prod)
       expectWholeFolders(got, wantProd, `Prod NXF_HOME after kill ${run} (${ms} ms)`)
       const fw = Object.keys(wantProd).filter((k) => k.startsWith('framework/'))

@@ -70,6 +70,7 @@ describe('up: kill -9', () => {
       if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'rel/')
       const ms = Math.floor(upMs * (0.4 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
       if (await killAfter(dev, 'up', [], ms, { cwd: CWD, env: senv })) landed++
+      else upMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
       const got = await snapBucket()
       expectSubsetOf(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
       const n = Object.keys(got).length
@@ -102,6 +103,7 @@ describe('down: kill -9', () => {
       if (run % 4 !== 3) { rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true }) }
       const ms = Math.floor(downMs * (0.4 + 0.6 * next()))
       if (await killAfter(prod, 'down', [`PIPELINE=${NAME}`], ms, { env: senv })) landed++
+      else downMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
       const got = snapProd()
       // before the relinking at the end, a link of the clean tree is the file up sent in its place: whole
       for (const [k, v] of Object.entries(got)) if (wantTree[k]?.startsWith('-> ') && !v.startsWith('-> ')) got[k] = linkOr(k, v)

@@ -31,6 +31,8 @@ export async function faultProxy(upstream: string, opts: { seed: number; rate: n
         r.pipe(res)
       })
       p.on('error', () => res.destroy())
+      // a client that dies mid-request (kill -9) closes its connection: the upstream sees it cut, as S3 would
+      res.on('close', () => { if (!res.writableFinished) p.destroy() })
       req.pipe(p)
     }
     if (delay) setTimeout(go, delay); else go()
