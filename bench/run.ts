@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import S3rver from 's3rver'
-import { walkLocal } from '../scripts/lib/local-tree.js'
+import { walkLocal } from '../scripts/lib/s3/local-tree.js'
 import { makeTree } from './tree.js'
 
 const repo = resolve(import.meta.dirname, '..')

@@ -1,14 +1,14 @@
 // bootstrap: on the Prod host, make the run dirs, pull a pipeline and the plugins from S3, then run it offline.
 import { mkdirSync } from 'node:fs'
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { need } from './lib/env.js'
-import { checkTools, makeRunDirs, planRun, runNextflow, splitPipelineWords, checkStaged } from './lib/nextflow.js'
-import { cacheDir } from './lib/paths.js'
-import { pullPlugins } from './lib/plugin-sync.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
-import { formatSummary, pipelineExcludes, syncDown } from './lib/s3-sync.js'
-import { linkStaged } from './lib/staged-links.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { need } from './lib/core/env.js'
+import { checkTools, makeRunDirs, planRun, runNextflow, splitPipelineWords, checkStaged } from './lib/run/nextflow.js'
+import { cacheDir } from './lib/core/paths.js'
+import { pullPlugins } from './lib/plugins/sync.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
+import { linkStaged } from './lib/stage/staged-links.js'
 
 await main('bootstrap', async () => {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`

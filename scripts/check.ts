@@ -1,7 +1,7 @@
 // check: is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, images]; exit 1 on any miss.
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/readiness.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/run/readiness.js'
 
 const FLAGS = ['images', 'local', 'data']
 

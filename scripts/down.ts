@@ -1,11 +1,11 @@
 // down: pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code.
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { need } from './lib/env.js'
-import { cacheDir } from './lib/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
-import { formatSummary, pipelineExcludes, syncDown } from './lib/s3-sync.js'
-import { linkStaged } from './lib/staged-links.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { need } from './lib/core/env.js'
+import { cacheDir } from './lib/core/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
+import { linkStaged } from './lib/stage/staged-links.js'
 
 await main('down', async (args) => {
   const ctx = loadContext(args, { needPipeline: true })

@@ -1,10 +1,10 @@
 // images: list the Docker images a staged pipeline uses under -profile docker; writes pipelines/<name>/images.txt.
 import { join } from 'node:path'
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { writeFileAtomic } from './lib/fsx.js'
-import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images-cli.js'
-import { analysePipeline } from './lib/images-config.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { writeFileAtomic } from './lib/core/fsx.js'
+import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images/report.js'
+import { analysePipeline } from './lib/images/config.js'
 
 await main('images', async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
@@ -25,7 +25,7 @@ await main('images', async (args) => {
 
   // 3. --check: ask REGISTRY_PROXY for each image
   if (!ctx.env.REGISTRY_PROXY) throw new UserError('REGISTRY_PROXY is not set; add it to env/System-ENV (the registry Prod pulls through)')
-  const { checkImages } = await import('./lib/registry.js')   // loaded only here: keeps the plain listing fast
+  const { checkImages } = await import('./lib/images/registry.js')   // loaded only here: keeps the plain listing fast
   let failed = 0
   for await (const r of checkImages(report.images.map((e) => e.image), ctx.env)) {
     if (r.ok) console.log(`✓ ${r.image} ${r.digest ?? ''}`.trimEnd())

@@ -1,8 +1,8 @@
 // mirror: copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it.
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { mirrorData } from './lib/mirror-run.js'
-import { printPlan } from './lib/mirror-plan.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { mirrorData } from './lib/mirror/run.js'
+import { printPlan } from './lib/mirror/plan.js'
 
 await main('mirror', async (args) => {
   // `just mirror rnaseq ROWS=2`, or from pipelines/rnaseq: `just mirror ROWS=2`

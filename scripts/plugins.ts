@@ -1,12 +1,12 @@
 // plugins: install plugins.list into the Nextflow plugins dir without Nextflow, check it fits, sync it to S3.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { installAll, pluginsDirOf, strayEntries, summaryLine } from './lib/plugin-batch.js'
-import { pipelineWarnings } from './lib/plugin-pipelines.js'
-import { pullPlugins, pushPlugins } from './lib/plugin-sync.js'
-import { parsePluginsList } from './lib/plugins-list.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { installAll, pluginsDirOf, strayEntries, summaryLine } from './lib/plugins/batch.js'
+import { pipelineWarnings } from './lib/plugins/pipelines.js'
+import { pullPlugins, pushPlugins } from './lib/plugins/sync.js'
+import { parsePluginsList } from './lib/plugins/list.js'
 
 const FLAGS = ['sync', 'down', 'delete']
 

@@ -1,8 +1,8 @@
 // quay: fail unless every Docker image of a staged pipeline is hosted on quay.io (what Prod's registry proxies).
-import { main } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { declared, describeUnresolved, quayVerdict, stagedCode } from './lib/images-cli.js'
-import { analysePipeline } from './lib/images-config.js'
+import { main } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { declared, describeUnresolved, quayVerdict, stagedCode } from './lib/images/report.js'
+import { analysePipeline } from './lib/images/config.js'
 
 await main('quay', async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })

@@ -1,9 +1,9 @@
 // run: start nextflow on this pipeline's staged code: run | stub (offline, docker) | preview | test (online).
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
 import {
   checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow, splitVars,
-} from './lib/nextflow.js'
+} from './lib/run/nextflow.js'
 import { existsSync } from 'node:fs'
 
 await main('run', async () => {

@@ -1,12 +1,12 @@
 // ship: upload the toolkit itself (bundled scripts, justfiles, env, pipeline folders' files, just binary) to S3_ROOT/toolkit.
 import { join } from 'node:path'
-import { main } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { need } from './lib/env.js'
-import { cacheDir } from './lib/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
-import { formatSummary, syncUp } from './lib/s3-sync.js'
-import { bundleLayout, findJust, removeStaged, scanToolkit, stageBundle } from './lib/toolkit-bundle.js'
+import { main } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { need } from './lib/core/env.js'
+import { cacheDir } from './lib/core/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { formatSummary, syncUp } from './lib/s3/sync.js'
+import { bundleLayout, findJust, removeStaged, scanToolkit, stageBundle } from './lib/ship/bundle.js'
 
 await main('ship', async (args) => {
   const ctx = loadContext(args)

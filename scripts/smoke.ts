@@ -1,11 +1,11 @@
 // smoke: an online -stub run of a staged pipeline with every short image name pulled through REGISTRY_PROXY.
 import { join } from 'node:path'
-import { main } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { need } from './lib/env.js'
-import { writeFileAtomicSync } from './lib/fsx.js'
-import { checkStaged, checkTools, makeRunDirs, planRun, runNextflow, smokeConfigText, splitPipelineWords } from './lib/nextflow.js'
-import { cacheDir } from './lib/paths.js'
+import { main } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { need } from './lib/core/env.js'
+import { writeFileAtomicSync } from './lib/core/fsx.js'
+import { checkStaged, checkTools, makeRunDirs, planRun, runNextflow, smokeConfigText, splitPipelineWords } from './lib/run/nextflow.js'
+import { cacheDir } from './lib/core/paths.js'
 
 await main('smoke', async () => {
   // `smoke rnaseq [nextflow args]` or `smoke PIPELINE=rnaseq [nextflow args]`: later words go to nextflow verbatim

@@ -1,16 +1,16 @@
 // stage: download a pinned nf-core release and link it for offline use.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { extractRelease } from './lib/archive.js'
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { recoverSwap, swapDir, sweepTemps, tmpName, writeFileAtomicSync } from './lib/fsx.js'
-import { fetchArchive, latestRelease, repoExists } from './lib/github.js'
-import { HttpError } from './lib/http.js'
-import { cacheDir } from './lib/paths.js'
-import { linkStaged } from './lib/staged-links.js'
-import { setPipelineEnv } from './lib/pipeline-env.js'
-import { fmtBytes } from './lib/progress.js'
+import { extractRelease } from './lib/stage/archive.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { recoverSwap, swapDir, sweepTemps, tmpName, writeFileAtomicSync } from './lib/core/fsx.js'
+import { fetchArchive, latestRelease, repoExists } from './lib/stage/github.js'
+import { HttpError } from './lib/core/http.js'
+import { cacheDir } from './lib/core/paths.js'
+import { linkStaged } from './lib/stage/staged-links.js'
+import { setPipelineEnv } from './lib/stage/pipeline-env.js'
+import { fmtBytes } from './lib/core/progress.js'
 
 await main('stage', async (args) => {
   const t0 = Date.now()

@@ -1,9 +1,9 @@
 // suggest: which of a pipeline's newest releases use only quay.io images (newest first): suggest rnaseq [N].
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { listReleases } from './lib/github.js'
-import { judgeReleases, verdictLine } from './lib/images-suggest.js'
-import { cacheDir } from './lib/paths.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { listReleases } from './lib/stage/github.js'
+import { judgeReleases, verdictLine } from './lib/images/suggest.js'
+import { cacheDir } from './lib/core/paths.js'
 
 await main('suggest', async (args) => {
   // `suggest rnaseq 5`, `suggest PIPELINE=rnaseq 5`, `suggest rnaseq N=5`: N is the one all-digit word

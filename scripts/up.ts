@@ -1,11 +1,11 @@
 // up: push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror).
 import { existsSync } from 'node:fs'
-import { main, UserError } from './lib/cli.js'
-import { loadContext } from './lib/context.js'
-import { need } from './lib/env.js'
-import { cacheDir } from './lib/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3.js'
-import { formatSummary, pipelineExcludes, syncUp } from './lib/s3-sync.js'
+import { main, UserError } from './lib/core/cli.js'
+import { loadContext } from './lib/core/context.js'
+import { need } from './lib/core/env.js'
+import { cacheDir } from './lib/core/paths.js'
+import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', async (args) => {
   const ctx = loadContext(args, { needPipeline: true })

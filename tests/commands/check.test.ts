@@ -8,7 +8,7 @@ import { closedPort, type TestServer } from '../helpers/http-server.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { ociImage, push, startRegistry } from '../helpers/registry.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
-import { commonDir } from '../../scripts/lib/data-check.js'
+import { commonDir } from '../../scripts/lib/mirror/data-check.js'
 import { dataHost, seedSourceBucket, stageFixture } from './mirror-setup.js'
 
 let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>, tools: FakeTools

@@ -2,7 +2,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { linkStaged } from '../../scripts/lib/staged-links.js'
+import { linkStaged } from '../../scripts/lib/stage/staged-links.js'
 import { flaky, serve, type Route, type TestServer } from '../helpers/http-server.js'
 import { fixtures, type Project } from '../helpers/project.js'
 import type { TestS3 } from '../helpers/s3.js'

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../helpers/http-server.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
-import { MARKER } from '../../scripts/lib/test-config-writer.js'
+import { MARKER } from '../../scripts/lib/mirror/test-config.js'
 import { contentOf, dataHost, keysUnder, RAW, readObject, seedSourceBucket, SHEET, stageFixture } from './mirror-setup.js'
 
 let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>

@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSyn
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { syncDown } from '../../scripts/lib/s3-sync.js'
+import { syncDown } from '../../scripts/lib/s3/sync.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'

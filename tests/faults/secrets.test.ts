@@ -10,7 +10,7 @@ import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.
 import { repoRoot, run, tmpProject, type Project, type RunResult } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
-import { mapPool } from '../../scripts/lib/pool.js'
+import { mapPool } from '../../scripts/lib/core/pool.js'
 import { record } from './record.js'
 import { dataHost, RAW, refusingS3, stageFaultsPipeline } from './workloads.js'
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { linkStaged } from '../../scripts/lib/staged-links.js'
+import { linkStaged } from '../../scripts/lib/stage/staged-links.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import type { Project } from '../helpers/project.js'
 

@@ -1,0 +1,59 @@
+// images-config-ifs: container settings inside a config `if` the config reader could not decide.
+// The reader then evaluates neither branch; their containers must be reported, never silently dropped.
+import type { Val } from './container-expr.js'
+import { parseExpr } from './container-expr.js'
+import { lex, type Tok } from '../nf-config/lexer.js'
+import { ConfigSyntaxError } from '../nf-config/types.js'
+import { evaluateConfigSource } from './collect.js'
+
+export interface SkippedContainer { line: number; raw: string; value: Val }
+
+const isOp = (t: Tok | undefined, v: string) => t?.t === 'op' && t.v === v
+const isId = (t: Tok | undefined, v: string) => t?.t === 'id' && t.v === v
+const nextSig = (toks: Tok[], i: number) => { while (toks[i]?.t === 'nl') i++; return i }
+
+/** Index just after the bracket matching the one at `open`. */
+function after(toks: Tok[], open: number, o: string, c: string): number {
+  let depth = 0
+  for (let k = open; k < toks.length; k++) {
+    if (isOp(toks[k], o)) depth++
+    else if (isOp(toks[k], c) && --depth === 0) return k + 1
+  }
+  return toks.length
+}
+
+/**
+ * The `container = ...` / `process.container = ...` settings in the branches of the `if` statement
+ * starting on `line` of config text `src` (its else-if and else branches included).
+ */
+export function containersUnderIf(src: string, line: number): SkippedContainer[] {
+  let toks: Tok[]
+  try { toks = lex(src, '', true) } catch (e) { if (e instanceof ConfigSyntaxError) return []; throw e }
+  let i = toks.findIndex((t) => t.line === line && isId(t, 'if'))
+  if (i < 0) return []
+  let end = i
+  // the whole chain: if (...) { } else if (...) { } else { }
+  for (;;) {
+    const paren = nextSig(toks, i + 1)
+    if (!isOp(toks[paren], '(')) break
+    const brace = nextSig(toks, after(toks, paren, '(', ')'))
+    if (!isOp(toks[brace], '{')) break
+    end = after(toks, brace, '{', '}')
+    const els = nextSig(toks, end)
+    if (!isId(toks[els], 'else')) break
+    const next = nextSig(toks, els + 1)
+    if (isId(toks[next], 'if')) { i = next; continue }
+    if (isOp(toks[next], '{')) end = after(toks, next, '{', '}')
+    break
+  }
+  const out: SkippedContainer[] = []
+  const start = toks.findIndex((t) => t.line === line && isId(t, 'if'))
+  for (let k = start; k < end; k++) {
+    if (!isId(toks[k], 'container') || !isOp(toks[k + 1], '=')) continue
+    if (isOp(toks[k - 1], '.') && !isId(toks[k - 2], 'process')) continue
+    const { next } = parseExpr(toks, src, k + 2, false)
+    const raw = src.slice(toks[k + 2].s, toks[next - 1].e)
+    out.push({ line: toks[k].line, raw, value: evaluateConfigSource(raw) })
+  }
+  return out
+}

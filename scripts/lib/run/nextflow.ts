@@ -1,0 +1,177 @@
+// nextflow: the nextflow command line and environment for each run mode (pure), and the I/O to start it.
+import { spawn } from 'node:child_process'
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { delimiter, dirname, join } from 'node:path'
+import { type Args, parseArgs, UserError } from '../core/cli.js'
+import type { Env } from '../core/env.js'
+
+export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
+export const MODES: Mode[] = ['run', 'stub', 'preview', 'test', 'smoke']
+export type Tool = 'nextflow' | 'java' | 'docker'
+
+export interface RunPlan {
+  mode: Mode
+  /** nextflow's arguments (without the program name) */
+  args: string[]
+  /** the complete environment for nextflow */
+  env: Env
+  /** where nextflow runs (its .nextflow/ cache and history land here) */
+  cwd: string
+  /** programs that must be on PATH */
+  needs: Tool[]
+}
+
+export interface PlanInput {
+  /** pipelines/<name> */
+  dir: string
+  /** pipelines/<name>/<name> */
+  staged: string
+  env: Env
+  /** words after the recipe, passed through unchanged */
+  extra?: string[]
+  /** smoke: a config file setting docker.registry to the proxy */
+  smokeConfig?: string
+}
+
+/** Offline modes read only local plugins (NXF_OFFLINE=true) and never fetch the pipeline (-offline). */
+export const isOffline = (mode: Mode) => mode === 'run' || mode === 'stub'
+
+/** Results of each mode go to pipelines/<name>/results/<mode>: `up` skips results/, and a stub never overwrites a real run. */
+export const resultsDir = (dir: string, mode: Mode) => join(dir, 'results', mode)
+
+const hasOpt = (extra: string[], ...names: string[]) =>
+  extra.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)))
+
+/**
+ * The nextflow invocation for `mode`. The user's extra words come last and win: when they name
+ * -profile, --outdir or -resume themselves, ours is left out rather than given twice.
+ */
+export function planRun(mode: Mode, input: PlanInput): RunPlan {
+  const extra = input.extra ?? []
+  const args = ['run', input.staged]
+  if (isOffline(mode)) args.push('-offline')
+  if (!hasOpt(extra, '-profile')) args.push('-profile', 'test,docker')
+  if (mode === 'stub' || mode === 'smoke') args.push('-stub')
+  if (mode === 'preview') args.push('-preview')
+  if (mode === 'smoke' && input.smokeConfig) args.push('-c', input.smokeConfig)
+  if (!hasOpt(extra, '--outdir')) args.push('--outdir', resultsDir(input.dir, mode))
+  if (mode !== 'preview' && !hasOpt(extra, '-resume')) args.push('-resume')
+  // older nf-core templates include `${custom_config_base}/nfcore_custom.config` inside a `try` evaluated
+  // before any profile: only a command-line param reaches it, so offline runs point it at empty local files
+  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', customConfigDir(input.dir))
+  args.push(...extra)
+
+  const env: Env = { ...input.env }
+  if (isOffline(mode)) env.NXF_OFFLINE = 'true'
+  else delete env.NXF_OFFLINE   // online modes may fetch plugins and check for updates
+  const needs: Tool[] = mode === 'preview' ? ['nextflow', 'java'] : ['nextflow', 'java', 'docker']
+  return { mode, args, env, cwd: input.dir, needs }
+}
+
+/** Empty institutional configs for offline runs (`.nextflow*` is never uploaded by `up`). */
+export const customConfigDir = (dir: string) => join(dir, '.nextflow-custom-config')
+
+/** Words after the mode as the user typed them; a leading `--` (just's habit) is dropped. */
+export function passThrough(words: string[]): string[] {
+  return words[0] === '--' ? words.slice(1) : words
+}
+
+/**
+ * Leading KEY=VALUE words set variables, as in every recipe (`just run NXF_VER=24.10.6 -resume`);
+ * every word from the first other one on goes to nextflow verbatim.
+ */
+export function splitVars(words: string[]): { args: Args; rest: string[] } {
+  let i = 0
+  while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i])) i++
+  return { args: parseArgs(words.slice(0, i)), rest: words.slice(i) }
+}
+
+/**
+ * Root recipes that run nextflow (`smoke rnaseq --max_cpus 2`, `bootstrap PIPELINE=rnaseq -resume`):
+ * leading KEY=VALUE words and the pipeline name for loadContext, every later word for nextflow verbatim.
+ */
+export function splitPipelineWords(words: string[]): { args: Args; extra: string[] } {
+  const { args, rest } = splitVars(words)
+  if (!args.vars.PIPELINE && rest.length && !rest[0].startsWith('-')) args._.push(rest.shift()!)
+  return { args, extra: passThrough(rest) }
+}
+
+/** The smoke run's extra config: pull every short image name through the registry proxy. */
+export function smokeConfigText(registry: string): string {
+  return `// written by just smoke: pull images through the registry proxy\ndocker.registry = '${registry.replace(/['\\]/g, '')}'\n`
+}
+
+/** Which of `tools` no directory of `pathVar` holds as an executable (the check is injected). */
+export function missingTools(tools: Tool[], pathVar: string | undefined, isExec: (path: string) => boolean): Tool[] {
+  const dirs = (pathVar ?? '').split(delimiter).filter(Boolean)
+  return tools.filter((t) => !dirs.some((d) => isExec(join(d, t))))
+}
+
+const HINT: Record<Tool, string> = {
+  nextflow: 'install Nextflow (the launcher script) and put it on PATH',
+  java: 'Nextflow needs Java 17 or later on PATH',
+  docker: 'the test profile runs its tasks in Docker containers',
+}
+
+/** One line naming every missing program and what to do. */
+export function missingMessage(missing: Tool[]): string {
+  const names = missing.join(', ')
+  return `${names} not found on PATH; ${missing.map((t) => HINT[t]).join('; ')}`
+}
+
+/** The launcher's jar for NXF_VER under NXF_HOME; offline, a launcher without it cannot start. */
+export function frameworkJar(env: Env): string | undefined {
+  if (!env.NXF_HOME || !env.NXF_VER) return undefined
+  return join(env.NXF_HOME, 'framework', env.NXF_VER, `nextflow-${env.NXF_VER}-one.jar`)
+}
+
+// ---- I/O ----
+
+function isExecutable(path: string): boolean {
+  try { accessSync(path, constants.X_OK); return true } catch { return false }
+}
+
+/** Fail with one line when a program the plan needs is not on PATH. */
+export function checkTools(plan: RunPlan): void {
+  const missing = missingTools(plan.needs, plan.env.PATH, isExecutable)
+  if (missing.length) throw new UserError(missingMessage(missing))
+}
+
+/** Fail with one line when the staged code is not there. */
+export function checkStaged(staged: string, name: string): void {
+  if (!existsSync(join(staged, 'main.nf')) && !existsSync(join(staged, 'nextflow.config'))) {
+    throw new UserError(`no staged code in pipelines/${name}/${name}; run \`just stage ${name}\` (Dev) or \`just down\` (Prod)`)
+  }
+}
+
+/** Make the folders nextflow writes to but does not create itself (the log file's), and the empty custom configs. */
+export function makeRunDirs(plan: RunPlan, name: string): void {
+  if (plan.env.NXF_LOG_FILE) mkdirSync(dirname(plan.env.NXF_LOG_FILE), { recursive: true })
+  const i = plan.args.indexOf('--custom_config_base')
+  if (i >= 0 && plan.args[i + 1] === customConfigDir(plan.cwd)) {
+    const dir = customConfigDir(plan.cwd)
+    mkdirSync(join(dir, 'pipeline'), { recursive: true })
+    for (const f of ['nfcore_custom.config', `pipeline/${name}.config`]) {
+      if (!existsSync(join(dir, f))) writeFileSync(join(dir, f), '// nf-offline: no institutional config offline\n')
+    }
+  }
+}
+
+const SIGNALS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGKILL: 9 }
+
+/**
+ * Start nextflow with the terminal attached and return its exit code. Ctrl-C reaches nextflow
+ * directly (same process group); we wait for it to shut down instead of exiting under it, and
+ * pass SIGTERM/SIGHUP on.
+ */
+export function runNextflow(plan: RunPlan): Promise<number> {
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(s)
+  return new Promise((done, fail) => {
+    const child = spawn('nextflow', plan.args, { cwd: plan.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: 'inherit' })
+    // the terminal's Ctrl-C already reached nextflow: a second SIGINT would cut its cleanup short
+    process.on('SIGINT', () => {})
+    for (const s of ['SIGTERM', 'SIGHUP'] as const) process.on(s, () => { child.kill(s) })
+    child.on('error', (e) => fail(new UserError(`cannot start nextflow: ${e.message}`)))
+    child.on('close', (code, signal) => done(code ?? 128 + (SIGNALS[signal ?? ''] ?? 1)))
+  })
+}

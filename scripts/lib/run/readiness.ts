@@ -1,0 +1,198 @@
+// readiness: what an offline run on this host needs, one check item each: plugins, framework jar, tools (pure), and their I/O.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { UserError } from '../core/cli.js'
+import type { Env } from '../core/env.js'
+import { frameworkJar, missingMessage, missingTools, type Tool } from './nextflow.js'
+import { pluginsDirOf, strayEntries } from '../plugins/batch.js'
+import { pluginDirName, readManifest } from '../plugins/install.js'
+import { AMAZON_DEFAULT, amazonReason } from '../plugins/needs.js'
+import { readPipelineNeeds } from '../plugins/pipelines.js'
+import { parsePluginsList, type PluginRef, refName, splitRef } from '../plugins/list.js'
+
+export type Group = 'data' | 'plugins' | 'framework' | 'tools' | 'images'
+export interface Item { group: Group; ok: boolean; label: string; /** after the label when ok */ detail?: string; /** why not, and what to do */ reason?: string }
+
+export const pass = (group: Group, label: string, detail?: string): Item => ({ group, ok: true, label, detail })
+export const fail = (group: Group, label: string, reason: string): Item => ({ group, ok: false, label, reason })
+
+/** `✓ plugin nf-amazon@2.9.3` / `✗ framework 24.10.6: /x missing; run: just plugins --down` */
+export const formatItem = (i: Item) => i.ok ? `✓ ${i.label}${i.detail ? ` ${i.detail}` : ''}` : `✗ ${i.label}: ${i.reason}`
+
+/** The last line: `ready: all N checks passed` / `not ready: K of N checks failed`. */
+export function verdict(items: Item[]): string {
+  const bad = items.filter((i) => !i.ok).length
+  return bad ? `not ready: ${bad} of ${items.length} checks failed` : `ready: all ${items.length} checks passed`
+}
+
+export interface PluginInputs {
+  /** `plugins { id ... }` of the pipeline's config, as written */
+  declared: string[]
+  /** why the pipeline needs nf-amazon (s3:// inputs, igenomes_base...), if it does */
+  amazon?: string
+  /** plugins.list, which is what Prod was given */
+  list: PluginRef[]
+  /** complete plugin folders in the plugins dir (`<id>-<ver>` with a manifest) and their manifests */
+  installed: Map<string, Record<string, string>>
+  /** entries of the plugins dir that are not complete plugin folders (strayEntries) */
+  strays: string[]
+  dir: string
+  nxfVer?: string
+}
+
+const DOWN = 'run: just plugins --down'
+
+/**
+ * Each plugin an offline run loads (declared in the config; nf-amazon when inputs are on S3, at the
+ * version Nextflow bundles for NXF_VER; each plugins.list entry) installed whole at its pinned
+ * version, then every stray entry: offline Nextflow fails on those ("Cannot find the manifest path").
+ */
+export function pluginChecks(p: PluginInputs): Item[] {
+  const items: Item[] = []
+  const wanted: { id: string; version: string; why: string }[] = []
+  const want = (id: string, version: string, why: string) => { if (!wanted.some((w) => w.id === id && w.version === version)) wanted.push({ id, version, why }) }
+  const pinned = new Map(p.list.map((r) => [r.id, r]))
+  for (const word of p.declared) {
+    let ref
+    try { ref = splitRef(word.trim()) } catch { items.push(fail('plugins', `plugin ${word}`, 'not id@version in nextflow.config')); continue }
+    if (!ref.version) items.push(fail('plugins', `plugin ${ref.id}`, 'declared without a version; offline Nextflow refuses unpinned plugins'))
+    else want(ref.id, ref.version, 'nextflow.config')
+  }
+  if (p.amazon && !wanted.some((w) => w.id === 'nf-amazon')) {
+    // implicit use loads the version the Nextflow jar bundles, whatever plugins.list pins
+    const v = (p.nxfVer && AMAZON_DEFAULT[p.nxfVer]) || pinned.get('nf-amazon')?.version
+    if (v) want('nf-amazon', v, p.amazon)
+    else items.push(fail('plugins', 'plugin nf-amazon', `needed (${p.amazon}) but its version for Nextflow ${p.nxfVer ?? '(NXF_VER unset)'} is unknown; pin nf-amazon@<version> in the config`))
+  }
+  for (const r of p.list) want(r.id, r.version, r.at)
+  const strays = new Set(p.strays)
+  for (const w of wanted) {
+    const name = pluginDirName(w.id, w.version)
+    const label = `plugin ${refName(w)}`
+    const mf = p.installed.get(name)
+    const other = pinned.get(w.id)
+    const hint = !other ? `; plugins.list lacks it: add ${refName(w)} on Dev, run just plugins, then ${DOWN}`
+      : other.version !== w.version ? `; plugins.list pins ${refName(other)}: pin ${refName(w)} on Dev (needed by ${w.why})` : `; ${DOWN}`
+    if (mf) {
+      const v = mf['Plugin-Version'], id = mf['Plugin-Id']
+      if ((v && v !== w.version) || (id && id !== w.id)) items.push(fail('plugins', label, `${name} holds ${id ?? w.id}@${v ?? '?'}; ${DOWN}`))
+      else items.push(pass('plugins', label))
+    } else if (strays.has(name)) items.push(fail('plugins', label, `${name} is incomplete (no classes/META-INF/MANIFEST.MF)${hint}`))
+    else items.push(fail('plugins', label, `not installed${hint}`))
+  }
+  const mine = new Set(wanted.map((w) => pluginDirName(w.id, w.version)))
+  for (const s of p.strays) if (!mine.has(s)) items.push(fail('plugins', `stray ${join(p.dir, s)}`, 'not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"): remove it'))
+  return items
+}
+
+/** The launcher's jar for NXF_VER: without it an offline `nextflow` cannot start. */
+export function frameworkCheck(env: Env, sizeOf: (path: string) => number | undefined): Item {
+  const jar = frameworkJar(env)
+  if (!jar) return fail('framework', 'framework', `${env.NXF_VER ? 'NXF_HOME' : 'NXF_VER'} is not set; set it in env/System-ENV`)
+  const label = `framework ${env.NXF_VER}`
+  const size = sizeOf(jar)
+  if (size === undefined) return fail('framework', label, `${jar} missing; ${DOWN}`)
+  if (size === 0) return fail('framework', label, `${jar} is empty; ${DOWN}`)
+  return pass('framework', label, jar)
+}
+
+export const TOOLS: Tool[] = ['java', 'docker', 'nextflow']
+
+/** Each tool with the first PATH entry holding it (missingTools decides; we only note where it stopped). */
+export function toolChecks(pathVar: string | undefined, isExec: (path: string) => boolean): Item[] {
+  return TOOLS.map((t) => {
+    let at = ''
+    const missing = missingTools([t], pathVar, (p) => isExec(p) && !!(at = p))
+    return missing.length ? fail('tools', t, missingMessage(missing).slice(t.length + 1)) : pass('tools', t, at)
+  })
+}
+
+// ---- I/O ----
+
+const isExecutable = (p: string) => { try { accessSync(p, constants.X_OK); return statSync(p).isFile() } catch { return false } }
+const fileSize = (p: string) => { try { const s = statSync(p); return s.isFile() ? s.size : undefined } catch { return undefined } }
+
+/** Complete plugin folders with their manifests, and the stray entries, of a plugins dir. */
+function readPluginsDir(dir: string): { installed: Map<string, Record<string, string>>; strays: string[] } {
+  const strays = strayEntries(dir)
+  const installed = new Map<string, Record<string, string>>()
+  if (existsSync(dir)) for (const f of readdirSync(dir)) if (!strays.includes(f)) installed.set(f, readManifest(join(dir, f)) ?? {})
+  return { installed, strays }
+}
+
+/** The plugins group for pipeline `name`: its config as Prod runs it (`-profile test,docker`), plugins.list, the plugins dir. */
+export function checkPlugins(root: string, name: string, env: Env): Item[] {
+  let dir: string
+  try { dir = pluginsDirOf(env) } catch (e) { return [fail('plugins', 'plugins dir', (e as Error).message)] }
+  const items: Item[] = []
+  let list: PluginRef[] = []
+  const listFile = join(root, 'plugins.list')
+  if (existsSync(listFile)) {
+    try { list = parsePluginsList(readFileSync(listFile, 'utf8'), 'plugins.list') } catch (e) { items.push(fail('plugins', 'plugins.list', (e as Error).message)) }
+  }
+  const { needs, problems } = readPipelineNeeds(root)
+  const mine = needs.find((n) => n.name === name)
+  const broken = problems.filter((x) => x.includes(`pipelines/${name}/${name}/`))
+  for (const pr of broken) items.push(fail('plugins', `pipelines/${name} config`, pr))
+  if (!mine && !broken.length) items.push(fail('plugins', `pipelines/${name}/${name}/nextflow.config`, 'missing; its plugins are not known; run: just down'))
+  return [...items, ...pluginChecks({
+    declared: mine?.plugins ?? [], amazon: mine && amazonReason(mine), list, dir, nxfVer: env.NXF_VER, ...readPluginsDir(dir),
+  })]
+}
+
+// ---- sections: what check.ts prints, group by group ----
+
+export interface Section { title: string; lines: string[]; items: Item[] }
+export const section = (title: string, items: Item[]): Section => ({ title, lines: items.map(formatItem), items })
+
+/** Plugins, framework and tools: all local, no network. */
+export function localSections(root: string, name: string, env: Env): Section[] {
+  let dir = ''
+  try { dir = ` in ${pluginsDirOf(env)}` } catch { /* the plugins group says why */ }
+  return [
+    section(`plugins${dir}`, checkPlugins(root, name, env)),
+    section('framework', [frameworkCheck(env, fileSize)]),
+    section('tools', toolChecks(env.PATH, isExecutable)),
+  ]
+}
+
+/** The S3 data group: each object with its size (data-check's lines), counted one item each; S3 errors are one failed item. */
+export async function dataSection(staged: string, name: string, env: Env): Promise<Section> {
+  // loaded here only: the S3 SDK costs a tenth of a second at start, which `--local` skips
+  const [{ checkData, formatCheck, profileRefs }, { makeS3Client }] = await Promise.all([import('../mirror/data-check.js'), import('../s3/client.js')])
+  const refs = profileRefs(staged, name)   // a pipeline not mirrored yet is fatal: nothing to check
+  const client = makeS3Client(env)
+  try {
+    const data = await checkData(client, refs)
+    const lines = formatCheck(data)
+    if (data.missing.length) lines[lines.length - 1] += `; run: just mirror ${name} (Dev), then just up`
+    const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, 'missing'))]
+    return { title: 'data', lines, items }
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e
+    return section('data', [fail('data', 'S3 data', e.message)])
+  } finally {
+    client.destroy()
+  }
+}
+
+/** pipelines/<name>/images.txt as `just images` wrote it, else the images library's list of the staged code. */
+export async function pipelineImages(dir: string, staged: string): Promise<{ images: string[]; from: string }> {
+  const file = join(dir, 'images.txt')
+  if (existsSync(file)) return { images: readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean), from: 'images.txt' }
+  const { analysePipeline } = await import('../images/config.js')
+  return { images: analysePipeline(staged).images.map((e) => e.image), from: 'the staged config (just images writes images.txt)' }
+}
+
+/** Each image asked of REGISTRY_PROXY (manifest HEAD), as `just images --check` does. */
+export async function imagesSection(dir: string, staged: string, env: Env): Promise<Section> {
+  if (!env.REGISTRY_PROXY) return section('images', [fail('images', 'images', 'REGISTRY_PROXY is not set; add it to env/System-ENV (the registry Prod pulls through)')])
+  const { images, from } = await pipelineImages(dir, staged)
+  if (!images.length) return section('images', [fail('images', 'images', `no image found in ${from}; run: just images`)])
+  const { checkImages } = await import('../images/registry.js')
+  const byImage = new Map<string, Item>()
+  for await (const r of checkImages(images, env)) {
+    byImage.set(r.image, r.ok ? pass('images', `image ${r.image}`, r.digest) : fail('images', `image ${r.image}`, r.reason ?? 'failed'))
+  }
+  return section(`images via ${env.REGISTRY_PROXY}, from ${from}`, images.map((i) => byImage.get(i)!))
+}

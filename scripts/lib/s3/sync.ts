@@ -1,0 +1,195 @@
+// s3-sync: rsync-like sync between a local directory and an S3 prefix (size + mtime; only changes move).
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { readdir, rm, rmdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { UserError } from '../core/cli.js'
+import { excludedPath, type LocalEntry, type LocalTree, makeExcluder, walkLocal } from './local-tree.js'
+import { mapPool } from '../core/pool.js'
+import { fmtBytes, makeProgress } from '../core/progress.js'
+import { s3Error, parseS3Uri, s3Uri } from './client.js'
+import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './listing.js'
+import { getFile, putFile } from './transfer.js'
+import { type FastS3, fastS3 } from './sigv4.js'
+
+export interface SyncOptions {
+  delete?: boolean
+  dryRun?: boolean
+  /** globs relative to the root (see makeExcluder); excluded paths are neither sent nor deleted */
+  exclude?: string[]
+  concurrency?: number
+  /** progress label */
+  label?: string
+  quiet?: boolean
+  /** up: follow links in the local tree (a link to a directory is walked), default true */
+  followSymlinks?: boolean
+  /** where the ETag → mtime cache lives (default $NF_OFFLINE_CACHE or ~/.cache/nf-offline); false: none */
+  cacheDir?: string | false
+}
+export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[] }
+
+export type Direction = 'up' | 'down'
+
+/**
+ * What a pipeline folder's sync leaves out, both ways: Nextflow's run leftovers, logs, temp names, and
+ * `data/`, which belongs to `mirror` on S3 (never uploaded into, deleted from, or downloaded: Prod reads it from S3).
+ */
+export const pipelineExcludes = (name: string) => [
+  '/data/', '/work/', '/results/', `/${name}/work/`, `/${name}/results/`, '.nextflow*', '*.log', '*.tmp-*',
+]
+export interface SyncPlan { transfer: string[]; skip: string[]; delete: string[]; bytes: number }
+
+/**
+ * Whether a local file and an object hold the same version. With our `x-amz-meta-mtime` the check is
+ * exact: same size and the same mtime (ms). Objects written by other tools have no such metadata; for
+ * them the `aws s3 sync` rule applies: same size, and the receiving side is not older than the sender
+ * (downloads set the local mtime to LastModified, so a second `down` transfers nothing).
+ */
+export function sameVersion(dir: Direction, l: LocalEntry, r: RemoteEntry): boolean {
+  if (l.size !== r.size) return false
+  const lm = Math.round(l.mtimeMs)
+  if (typeof r.mtime === 'number') return lm === r.mtime
+  return dir === 'up' ? lm <= r.lastModified : r.lastModified <= lm
+}
+
+/** Objects whose metadata must be fetched (HEAD) before planning: same size, mtime unknown. */
+export function needsHead(local: LocalTree, remote: RemoteTree): string[] {
+  const out: string[] = []
+  for (const [rel, r] of remote) {
+    const l = local.get(rel)
+    if (l && !l.link && r.mtime === undefined && l.size === r.size) out.push(rel)
+  }
+  return out
+}
+
+/**
+ * PURE: from the two listings, what to transfer, skip and (with `delete`) remove on the receiving side.
+ * A local link (listed when not followed) is never sent, nor overwritten by down: it is the receiver's
+ * own (e.g. made by linkStaged).
+ */
+export function planSync(dir: Direction, local: LocalTree, remote: RemoteTree, opts: { delete?: boolean } = {}): SyncPlan {
+  const plan: SyncPlan = { transfer: [], skip: [], delete: [], bytes: 0 }
+  const [src, dst] = dir === 'up' ? [local, remote] : [remote, local]
+  for (const [rel, s] of src) {
+    const l = local.get(rel), r = remote.get(rel)
+    if (l?.link || (l && r && sameVersion(dir, l, r))) plan.skip.push(rel)
+    else { plan.transfer.push(rel); plan.bytes += s.size }
+  }
+  if (opts.delete) for (const rel of dst.keys()) if (!src.has(rel)) plan.delete.push(rel)
+  for (const list of [plan.transfer, plan.skip, plan.delete]) list.sort()
+  return plan
+}
+
+/** One line: `up: 12 files (3.1 MB) transferred, 918 unchanged, 0 deleted in 1.4 s`. */
+export function formatSummary(verb: string, s: SyncSummary): string {
+  const what = s.planned ? 'to transfer' : 'transferred'
+  return `${verb}: ${s.transferred} file${s.transferred === 1 ? '' : 's'} (${fmtBytes(s.bytes)}) ${what}, ${s.skipped} unchanged, ${s.deleted} ${s.planned ? 'to delete' : 'deleted'} in ${s.seconds.toFixed(1)} s`
+}
+
+/** Upload what changed under `localDir` to `dest` (s3://bucket/prefix). */
+export async function syncUp(client: S3Client, localDir: string, dest: string, opts: SyncOptions = {}): Promise<SyncSummary> {
+  if (!existsSync(localDir) || !statSync(localDir).isDirectory()) throw new UserError(`${localDir} is not a directory; nothing to upload`)
+  return sync('up', client, localDir, dest, opts)
+}
+
+/** Download what changed under `src` (s3://bucket/prefix) into `localDir`, via temp names. */
+export function syncDown(client: S3Client, src: string, localDir: string, opts: SyncOptions = {}): Promise<SyncSummary> {
+  return sync('down', client, localDir, src, opts)
+}
+
+async function sync(dir: Direction, client: S3Client, localDir: string, uri: string, opts: SyncOptions): Promise<SyncSummary> {
+  const t0 = Date.now()
+  const { bucket, key: prefix } = parseS3Uri(uri)
+  const where = s3Uri(bucket, prefix)
+  const excluder = makeExcluder(opts.exclude ?? [])
+  const temps: string[] = []
+  const fast = fastS3(client)
+
+  // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
+  const endpoint = await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`).catch(() => '') ?? ''
+  const cache = new MetaCache(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${endpoint} ${bucket} ${prefix}`)
+  const [local, remote] = await Promise.all([
+    walkLocal(localDir, { exclude: excluder, followSymlinks: dir === 'up' ? opts.followSymlinks ?? true : false, temps }),
+    listRemote(client, bucket, prefix, fast).catch((e) => s3Error(e, where)),
+  ])
+  for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
+  cache.apply(remote)
+  await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
+
+  // 2. the plan; a dry run stops here
+  const plan = planSync(dir, local, remote, opts)
+  if (opts.delete && (dir === 'up' ? local : remote).size === 0 && plan.delete.length) {
+    throw new UserError(`${dir === 'up' ? localDir : where} is empty; refusing to --delete everything in ${dir === 'up' ? where : localDir}`)
+  }
+  const summary: SyncSummary = { transferred: plan.transfer.length, bytes: plan.bytes, skipped: plan.skip.length, deleted: plan.delete.length, seconds: 0 }
+  if (opts.dryRun) {
+    summary.planned = [...plan.transfer.map((r) => `${dir === 'up' ? 'upload' : 'download'} ${r}`), ...plan.delete.map((r) => `delete ${r}`)]
+    if (!opts.quiet) for (const line of summary.planned) console.log(line)
+    summary.seconds = (Date.now() - t0) / 1000
+    return summary
+  }
+
+  // 3. transfer, then delete; the cache is saved whatever happens, so a re-run skips what is done
+  try {
+    await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
+    await applySync({ dir, client, fast, bucket, prefix, localDir, local, remote, opts }, plan)
+  } finally {
+    cache.save(remote)
+  }
+  summary.seconds = (Date.now() - t0) / 1000
+  return summary
+}
+
+interface SyncSides {
+  dir: Direction; client: S3Client; fast: FastS3; bucket: string; prefix: string; localDir: string
+  local: LocalTree; remote: RemoteTree; opts: SyncOptions
+}
+
+/** Carry out `plan`: transfers (biggest first, so a large file does not stretch the tail), then deletes; `remote` follows. */
+async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
+  const { dir, client, fast, bucket, local, remote } = s
+  const keyOf = (rel: string) => (s.prefix ? `${s.prefix}/${rel}` : rel)
+  const fail = (rel: string) => (e: unknown) => s3Error(e, s3Uri(bucket, keyOf(rel)))
+  const concurrency = s.opts.concurrency ?? 16
+  const made = new Set<string>()
+  const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
+  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet })
+  progress.total(plan.transfer.length, plan.bytes)
+  const onBytes = (n: number) => progress.bytes(n)
+  const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
+  try {
+    await mapPool([...plan.transfer].sort((a, b) => size(b) - size(a)), concurrency, async (rel) => {
+      const abs = join(s.localDir, rel)
+      if (dir === 'up') {
+        const l = local.get(rel)!
+        const mtime = Math.round(l.mtimeMs)
+        const etag = await putFile(client, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch(fail(rel))
+        remote.set(rel, { size: l.size, lastModified: Date.now(), etag: etag ?? '', mtime })
+      } else {
+        const r = remote.get(rel)!
+        const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
+        if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
+      }
+      progress.file(rel)
+    })
+  } finally {
+    progress.done()
+  }
+  await mapPool(plan.delete, concurrency, async (rel) => {
+    if (dir === 'up') {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(rel) })).catch(fail(rel))
+      remote.delete(rel)
+    } else await rm(join(s.localDir, rel), { force: true })
+  })
+  if (dir === 'down' && plan.delete.length) await pruneEmptyDirs(s.localDir, plan.delete)
+}
+
+/** After local deletes, remove the directories they left empty (never `root` itself). */
+async function pruneEmptyDirs(root: string, deleted: string[]): Promise<void> {
+  const dirs = new Set<string>()
+  for (const rel of deleted) for (let d = dirname(rel); d !== '.'; d = dirname(d)) dirs.add(d)
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    const abs = join(root, d)
+    if ((await readdir(abs).catch(() => ['?'])).length === 0) await rmdir(abs).catch(() => undefined)
+  }
+}
