@@ -1,4 +1,4 @@
-// check: is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, images]; exit 1 on any miss.
+// check: is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, Batch, images]; each miss names its fix; exit 1 on any.
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/run/readiness.js'
@@ -18,7 +18,7 @@ await main('check', async (args) => {
 
   // 2. local, no network: plugins at their pinned versions and no strays, the framework jar, java/docker/nextflow
   // (--data: skipped, for the Dev host right after mirror)
-  if (!args.flags.data) sections.push(...localSections(ctx.root, name, ctx.env))
+  if (!args.flags.data) sections.push(...await localSections(ctx.root, name, ctx.env))
 
   // 3. --images: each image through REGISTRY_PROXY
   if (args.flags.images) sections.push(await imagesSection(ctx.dir!, ctx.staged!, ctx.env))

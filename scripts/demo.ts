@@ -6,7 +6,7 @@ import { main } from './lib/core/cli.js'
 import { DEMO, demoPaths, startStandIns } from './lib/demo/standins.js'
 import { demoEnv, makeWorkspace, onlyToolsMissing, printTable, runStep, stopRunningStep, type StepResult } from './lib/demo/steps.js'
 import { toolkitRoot } from './lib/core/paths.js'
-import { missingTools } from './lib/run/nextflow.js'
+import { missingTools } from './lib/run/plan.js'
 import { accessSync, constants } from 'node:fs'
 
 const canRun = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
