@@ -17,7 +17,7 @@ await main('plugins', async (args) => {
   const ctx = loadContext(args)
   const warn = (text: string) => process.stderr.write(`warning: ${text}\n`)
 
-  // Prod: S3 → plugins dir (and framework), nothing else
+  // Prod: S3 → plugins dir and framework/<NXF_VER>, whose launcher becomes bin/nextflow; nothing else
   if (args.flags.down) return void await pullPlugins(ctx, { delete: args.flags.delete === true })
 
   // 1. the list: every entry pinned

@@ -37,8 +37,8 @@ export function fakeTools(tools: ('nextflow' | 'java' | 'docker')[] = ['nextflow
   // java: records each call; `-version` answers on stderr as a JDK does; `-jar <jar> args` stands for Nextflow itself
   const java = `const fs = require('node:fs')
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(NXF_|JAVA_HOME$)/.test(k)))
-fs.appendFileSync(${JSON.stringify(javaLog)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env }) + '\n')
-if (process.argv.includes('-version')) console.error('openjdk version "${opts.javaVersion ?? '17.0.2'}" 2022-01-18\nOpenJDK Runtime Environment (build ${opts.javaVersion ?? '17.0.2'})')
+fs.appendFileSync(${JSON.stringify(javaLog)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env }) + '\\n')
+if (process.argv.includes('-version')) console.error('openjdk version "${opts.javaVersion ?? '17.0.2'}" 2022-01-18\\nOpenJDK Runtime Environment (build ${opts.javaVersion ?? '17.0.2'})')
 else console.log('fake java ' + process.argv.slice(2).join(' '))
 process.exitCode = process.argv.includes('-jar') ? ${opts.exitCode ?? 0} : 0
 `

@@ -50,7 +50,8 @@ export function makeRelease(ver: string): NextflowRelease {
 export function serveRelease(server: TestServer, rel: NextflowRelease, opts: { sum?: false | 'bad'; jar?: Buffer } = {}): string {
   const at = `/releases/v${rel.ver}`
   server.add({ path: `${at}/nextflow`, body: rel.launcher })
-  if (opts.sum !== false) server.add({ path: `${at}/nextflow.sha256`, body: `${opts.sum === 'bad' ? 'f'.repeat(64) : rel.sha256}  nextflow\n` })
+  if (opts.sum === false) server.add({ path: `${at}/nextflow.sha256`, handler: (_q, res) => { res.writeHead(404).end('not found') } })
+  else server.add({ path: `${at}/nextflow.sha256`, body: `${opts.sum === 'bad' ? 'f'.repeat(64) : rel.sha256}  nextflow\n` })
   server.add({ path: `${at}/nextflow-${rel.ver}-one.jar`, body: opts.jar ?? rel.jar, headers: { 'content-type': 'application/java-archive' } })
   return `${server.url}/releases`
 }

@@ -59,7 +59,7 @@ async function fetchChecked(url: string, target: string, env: Env, check: (tmp: 
   const tmp = tmpName(target)
   try {
     await downloadFile(url, tmp, { env })
-    const problem = await check(tmp)
+    const problem = await check(tmp).catch((e: Error) => e.message)
     if (problem) throw new UserError(`${url}: ${problem}`)
     await rename(tmp, target)
   } finally { await rm(tmp, { force: true }) }

@@ -1,9 +1,9 @@
 // run-exec: find the programs a run plan needs (zx which), prepare its folders and configs, start nextflow (zx $).
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { $, which } from 'zx/core'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { findProgram, sh } from '../core/programs.js'
 import { writeFileAtomicSync } from '../core/fsx.js'
 import { toolkitLauncher } from '../core/paths.js'
 import { batchConfigText, batchRequested } from './batch.js'
@@ -16,7 +16,7 @@ const isExec = (p: string) => { try { accessSync(p, constants.X_OK); return true
 export function findTool(tool: Tool, root: string, env: Env): string | undefined {
   if (tool === 'nextflow' && isExec(toolkitLauncher(root))) return toolkitLauncher(root)
   if (tool === 'java') return findJava(env)
-  return which.sync(tool, { path: env.PATH ?? '', nothrow: true }) ?? undefined
+  return findProgram(tool, env)
 }
 
 /** Fail with one line when a program the plan needs is missing; else the nextflow to start. */
@@ -64,7 +64,7 @@ const SIGNALS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIG
  */
 export async function runNextflow(plan: RunPlan, program = 'nextflow'): Promise<number> {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(s)
-  const p = $({ cwd: plan.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: 'inherit', nothrow: true, quiet: true })`${program} ${plan.args}`
+  const p = sh(plan.env, { cwd: plan.cwd, inherit: true })`${program} ${plan.args}`
   // the terminal's Ctrl-C already reached nextflow: a second SIGINT would cut its cleanup short
   process.on('SIGINT', () => {})
   for (const s of ['SIGTERM', 'SIGHUP'] as const) process.on(s, () => { p.kill(s).catch(() => {}) })

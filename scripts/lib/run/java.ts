@@ -1,8 +1,8 @@
 // java: which Java the Nextflow of NXF_VER needs (pure), and which one this host has (`java -version` through zx).
 import { accessSync, constants } from 'node:fs'
 import { join } from 'node:path'
-import { $, which } from 'zx/core'
 import type { Env } from '../core/env.js'
+import { findProgram, sh } from '../core/programs.js'
 
 export interface JavaRange { min: number; /** from the launcher's own check, when we have the launcher */ max?: number }
 
@@ -41,13 +41,13 @@ const isExec = (p: string) => { try { accessSync(p, constants.X_OK); return true
 /** The java the launcher will pick: NXF_JAVA_HOME, then JAVA_HOME, then `java` on PATH. */
 export function findJava(env: Env): string | undefined {
   for (const home of [env.NXF_JAVA_HOME, env.JAVA_HOME]) if (home && isExec(join(home, 'bin', 'java'))) return join(home, 'bin', 'java')
-  return which.sync('java', { path: env.PATH ?? '', nothrow: true }) ?? undefined
+  return findProgram('java', env)
 }
 
 /** `java -version` of the java the launcher would use: where it is and what it printed (stderr, as Java does). */
 export async function probeJava(env: Env): Promise<{ path?: string; text: string; ok: boolean }> {
   const path = findJava(env)
   if (!path) return { text: '', ok: false }
-  const r = await $({ quiet: true, nothrow: true, env: env as NodeJS.ProcessEnv })`${path} ${['-version']}`
+  const r = await sh(env)`${path} ${['-version']}`
   return { path, text: `${r.stderr}${r.stdout}`, ok: r.exitCode === 0 }
 }
