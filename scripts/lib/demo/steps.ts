@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { strToU8, zipSync } from 'fflate'
 import { DEMO, DEMO_PLUGINS, type StandIns } from './standins.js'
 import { makeS3Client } from '../s3/client.js'
 import { syncDown } from '../s3/sync.js'
@@ -17,10 +18,12 @@ export function makeWorkspace(root: string, ws: string): Workspace {
   cpSync(join(root, 'pipelines', 'pipeline.just'), join(dev, 'pipelines', 'pipeline.just'))
   writeFileSync(join(dev, 'plugins.list'), `# the demo's plugins (served by the local plugin index)\n${DEMO_PLUGINS.join('\n')}\n`)
   mkdirSync(prod, { recursive: true })
-  // Dev's Nextflow install, as `nextflow` would leave it: `just plugins` ships the framework jar to Prod
+  // Dev's Nextflow of NXF_VER, as `just plugins` leaves it (launcher + jar): it ships them to Prod, whose
+  // `just plugins --down` installs the launcher as bin/nextflow. Stand-ins: the demo runs no Java.
   const fw = join(ws, 'dev-home', 'offline', '.nextflow', 'framework', DEMO.nxfVer)
   mkdirSync(fw, { recursive: true })
-  writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), `stand-in for the Nextflow ${DEMO.nxfVer} launcher jar\n`)
+  writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), zipSync({ 'META-INF/MANIFEST.MF': strToU8('Manifest-Version: 1.0\nMain-Class: nextflow.cli.Launcher\n') }))
+  writeFileSync(join(fw, 'nextflow'), `#!/usr/bin/env bash\n# stand-in for the Nextflow launcher\nNXF_VER=\${NXF_VER:-'${DEMO.nxfVer}'}\nexec java -jar "$NXF_HOME/framework/$NXF_VER/nextflow-$NXF_VER-one.jar" "$@"\n`, { mode: 0o755 })
   return { root, ws, dev, prod, devJust: realpathSync(join(root, 'node_modules', '.bin', 'just')) }
 }
 
@@ -32,6 +35,7 @@ export function demoEnv(ws: string, s: StandIns): Record<'dev' | 'prod', Record<
     NXF_PLUGINS_INDEX_URL: `${s.http}/plugins.json`,
     AWS_ENDPOINT_URL: s.s3, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
     S3_ROOT: `s3://${DEMO.bucket}/offline`, NXF_VER: DEMO.nxfVer, NF_OFFLINE_CACHE: join(ws, 'cache'),
+    NXF_BASE: `${s.http}/nextflow-releases`,   // never the real one: Dev's Nextflow is seeded above
   }
   return {
     dev: { ...common, HOME: join(ws, 'dev-home') },
