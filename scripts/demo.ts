@@ -8,7 +8,11 @@ import { closingLine, formatTable, NEVER_PROVEN } from './lib/demo/report.js'
 import { DEMO, demoPrerequisites, startStandIns } from './lib/demo/standins.js'
 import { demoEnv, makeWorkspace, missingHere, runDemo, stopRunningStep } from './lib/demo/steps.js'
 
-await main('demo', async (args) => {
+await main('demo', {
+  usage: 'just demo [--keep]',
+  about: 'the whole Dev → S3 → Prod cycle on the embedded demo pipeline, offline, against local stand-ins; each step proven, skipped (why) or failed; exit 1 if one failed',
+  flags: { keep: 'keep the temporary workspace to look at' },
+}, async (args) => {
   const t0 = Date.now()
   const root = toolkitRoot()
   // 1. the embedded pipeline and s3rver, before anything starts (the shipped toolkit has neither)
@@ -34,4 +38,4 @@ await main('demo', async (args) => {
   console.log(`\n${formatTable(rows)}\n${closingLine(rows, (Date.now() - t0) / 1000)}\n${NEVER_PROVEN}`)
   if (keep) console.log(`workspace kept: ${ws}`)
   return rows.some((r) => r.outcome === 'failed') ? 1 : 0
-}, ['keep'])
+})
