@@ -1,13 +1,14 @@
 // images-config: the container settings of the configs Nextflow loads under `-profile docker`, and a pipeline's full report.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
+import { readTextIf } from '../core/fsx.js'
 import { altsOf } from './container-expr.js'
 import { containersUnderIf } from './config-ifs.js'
 import { collectImages, evaluateConfigSource, type ConfigContainer, type ConfigView, type ImageReport } from './collect.js'
 import { ConfigSyntaxError, isUnresolved, loadConfig } from '../nf-config/index.js'
 
-const readText = (p: string) => { try { return readFileSync(p, 'utf8') } catch { return undefined } }
+const readText = readTextIf
 
 /** docker.registry and every `process.container` (any selector) of nextflow.config + includes + the docker profile. */
 export function readContainerConfig(dir: string): ConfigView {
