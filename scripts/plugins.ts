@@ -10,7 +10,12 @@ import { parsePluginsList } from './lib/plugins/list.js'
 
 const FLAGS = ['sync', 'down', 'delete']
 
-await main('plugins', async (args) => {
+await main('plugins', {
+  usage: 'just plugins [--no-sync] [--down] [--delete]',
+  about: 'install plugins.list into the Nextflow plugins dir (no Nextflow needed), check it fits, sync it to S3; --down on Prod',
+  flags: { 'no-sync': 'install only; do not sync to S3', down: 'Prod: pull the plugins and the framework from S3', delete: 'also remove what the source no longer has' },
+  vars: ['NXF_HOME', 'NXF_VER', 'NXF_PLUGINS_DIR', 'NXF_PLUGINS_INDEX_URL', 'NXF_PLUGINS_REGISTRY_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
   if (unknown.length || args._.length) throw new UserError(`unknown argument ${unknown.length ? `--${unknown[0]}` : args._[0]}; use [--no-sync] [--down] [--delete]`)
   const ctx = loadContext(args)

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import type { Context } from '../core/context.js'
 import { dataPrefix, dataUri } from './data-keys.js'
 import { loadTestProfile } from './inputs.js'
-import { overrides } from './run.js'
+import { overrides } from './overrides.js'
+import { mirrorSettings } from './settings.js'
 import { listingUrls } from './samplesheet.js'
 import { writeTestConfig, MARKER } from './test-config.js'
 import { planProfile, planUrls } from './test-profile.js'
@@ -12,7 +13,7 @@ export function printPlan(ctx: Context, rows?: number): void {
   const name = ctx.pipeline!
   const s3Root = ctx.env.S3_ROOT || 's3://S3_ROOT'
   const { cfg, original } = loadTestProfile(ctx.staged!, name)
-  const plan = planProfile(cfg, ctx.staged!, { skip: (ctx.env.MIRROR_SKIP ?? '').split(',').map((x) => x.trim()).filter(Boolean) })
+  const plan = planProfile(cfg, ctx.staged!, { skip: mirrorSettings(ctx.env).skip })
   const out: string[] = []
   const line = (what: string, url: string) => out.push(`  ${what}: ${url}\n      → ${dataUri(s3Root, name, url)}`)
   const input = plan.input
@@ -33,7 +34,9 @@ export function printPlan(ctx: Context, rows?: number): void {
   const mapped = new Map(planUrls(plan).map((u) => [u, dataUri(s3Root, name, u)]))
   const p = dataPrefix(s3Root, name)
   const inputUri = input?.kind === 'sheet' ? `s3://${p.bucket}/${p.key}/inputs3.csv` : undefined
-  const tc = writeTestConfig(original, overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY))
+  const o = overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY)
+  for (const w of o.warnings) out.push(`  warning: ${w}`)
+  const tc = writeTestConfig(original, o.overrides)
   out.push(`${planUrls(plan).length} files named directly; test.config would end with:`, tc.slice(tc.indexOf(MARKER)))
   console.log(out.join('\n'))
 }

@@ -55,27 +55,33 @@ const fromTestConfig = (at: string | undefined) => !!at && /(^|\/)conf\/test\.co
 
 /** What the test profile needs mirrored, given its evaluated params and the staged code's directory. */
 export function planProfile(cfg: ConfigView, projectDir: string, opts: { skip?: string[] } = {}): ProfilePlan {
-  const skip = new Set(opts.skip ?? [])
   const plan: ProfilePlan = { files: [], prefixes: [], skipped: [], unresolved: [] }
-  const p = cfg.params
   const at = (k: string) => cfg.paramsAt[k] ?? 'nextflow.config'
+  planInput(plan, cfg.params.input, at('input'), projectDir)
+  planParams(plan, cfg, new Set(opts.skip ?? []), at)
+  planGenome(plan, cfg.params, at('genome'))
+  return plan
+}
 
-  // input: a samplesheet (remote or in the pipeline), or a list of files
-  const input = p.input
+/** input: a samplesheet (remote or in the pipeline), or a list of files */
+function planInput(plan: ProfilePlan, input: unknown, at: string, projectDir: string): void {
   const bad = unresolvedText(input)
   if (bad) plan.unresolved.push(`input: ${bad}`)
   else if (typeof input === 'string' && input.trim()) {
     const v = input.trim()
-    if (isRemote(v)) plan.input = { kind: 'sheet', source: v, remote: true, at: at('input') }
+    if (isRemote(v)) plan.input = { kind: 'sheet', source: v, remote: true, at }
     else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) plan.skipped.push({ what: 'input', value: v, why: 'scheme not mirrored' })
-    else plan.input = { kind: 'sheet', source: isAbsolute(v) ? v : resolve(projectDir, v), remote: false, at: at('input') }
+    else plan.input = { kind: 'sheet', source: isAbsolute(v) ? v : resolve(projectDir, v), remote: false, at }
   } else if (Array.isArray(input)) {
     const urls = input.filter((u): u is string => typeof u === 'string').map((u) => u.trim())
-    plan.input = { kind: 'list', urls: urls.filter((u) => isRemote(u)), at: at('input') }
+    plan.input = { kind: 'list', urls: urls.filter((u) => isRemote(u)), at }
     for (const u of urls.filter((u) => !isRemote(u))) plan.skipped.push({ what: 'input', value: u, why: 'not an https/s3 file' })
   }
+}
 
-  for (const [k, v] of Object.entries(p)) {
+/** every other param holding remote files (or a directory prefix to redirect) */
+function planParams(plan: ProfilePlan, cfg: ConfigView, skip: Set<string>, at: (k: string) => string): void {
+  for (const [k, v] of Object.entries(cfg.params)) {
     if (k === 'input' || k === 'genomes') continue
     if (skip.has(k)) { if (typeof v === 'string' && /:\/\//.test(v)) plan.skipped.push({ what: k, value: v, why: 'MIRROR_SKIP' }); continue }
     const u = unresolvedText(v)
@@ -97,31 +103,31 @@ export function planProfile(cfg: ConfigView, projectDir: string, opts: { skip?: 
       })
     }
   }
+}
 
-  // a genome by name: each file of its entry (evaluated with the test profile's igenomes_base)
+/** a genome by name: each file of its entry (evaluated with the test profile's igenomes_base) */
+function planGenome(plan: ProfilePlan, p: Record<string, unknown>, at: string): void {
   const genome = p.genome
   // as nf-core's own check (`params.genomes && params.genome && !containsKey`): with no genomes configured, a genome
   // name is only a label (rnafusion's GRCh38 names what it builds), nothing to look up
   const g = p.genomes
   const noGenomes = g === undefined || g === null || (typeof g === 'object' && !Array.isArray(g) && Object.keys(g).length === 0)
-  if (typeof genome === 'string' && genome && p.igenomes_ignore !== true && !noGenomes) {
-    const entry = (p.genomes as Record<string, unknown> | undefined)?.[genome]
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      plan.unresolved.push(`genome: '${genome}' is not an entry of params.genomes (${at('genome')})`)
-    } else {
-      const files: { attr: string; url: string }[] = [], dirs: { attr: string; url: string }[] = []
-      for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
-        const u = unresolvedText(v)
-        if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
-        else if (isRemote(v)) files.push({ attr, url: v.trim() })
-        else if (typeof v === 'string' && /^s3:\/\/[^/]+\/.+\/$/i.test(v.trim())) dirs.push({ attr, url: v.trim() })
-        else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory over https cannot be listed' })
-        else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
-      }
-      plan.genome = { name: genome, files, dirs }
-    }
+  if (typeof genome !== 'string' || !genome || p.igenomes_ignore === true || noGenomes) return
+  const entry = (p.genomes as Record<string, unknown> | undefined)?.[genome]
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+    plan.unresolved.push(`genome: '${genome}' is not an entry of params.genomes (${at})`)
+    return
   }
-  return plan
+  const files: { attr: string; url: string }[] = [], dirs: { attr: string; url: string }[] = []
+  for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
+    const u = unresolvedText(v)
+    if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
+    else if (isRemote(v)) files.push({ attr, url: v.trim() })
+    else if (typeof v === 'string' && /^s3:\/\/[^/]+\/.+\/$/i.test(v.trim())) dirs.push({ attr, url: v.trim() })
+    else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory over https cannot be listed' })
+    else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
+  }
+  plan.genome = { name: genome, files, dirs }
 }
 
 /** Every distinct URL the plan mirrors directly (the samplesheet's and listings' own URLs come later). */
