@@ -3,13 +3,14 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
+import { readTextIf } from '../core/fsx.js'
 import { altsOf } from './container-expr.js'
 import { containersUnderIf } from './config-ifs.js'
 import { collectImages, evaluateConfigSource, type ConfigContainer, type ConfigView, type ImageReport, type NfSource } from './collect.js'
 import { ConfigSyntaxError, isUnresolved, loadConfig } from '../nf-config/index.js'
 
 type ReadText = (absPath: string) => string | undefined
-const readText: ReadText = (p) => { try { return readFileSync(p, 'utf8') } catch { return undefined } }
+const readText: ReadText = readTextIf
 
 /** Directories never part of the pipeline's code (run leftovers, VCS). */
 const SKIP = new Set(['node_modules', '.git', 'work', '.nextflow', 'results'])
