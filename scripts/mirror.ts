@@ -12,8 +12,8 @@ await main('mirror', async (args) => {
   const rows = rowsText ? Number(rowsText) : undefined
   const jobs = Number(ctx.env.MIRROR_JOBS || 4)
 
-  // --plan: what would be mirrored where, and the test.config block; no S3, no network
-  if (args.flags.plan) { printPlan(ctx, rows); return }
+  // --plan: what would be mirrored where, and the test.config block; no S3 writes (a HEAD of each default)
+  if (args.flags.plan) { await printPlan(ctx, rows); return }
 
   console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'] }))
 }, ['plan', 'with-checksums', 'emit-manifest'])
