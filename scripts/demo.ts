@@ -11,7 +11,11 @@ import { accessSync, constants } from 'node:fs'
 
 const canRun = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
 
-await main('demo', async (args) => {
+await main('demo', {
+  usage: 'just demo [--keep]',
+  about: 'the whole Dev → S3 → Prod cycle on the embedded demo pipeline, offline, against local stand-ins',
+  flags: { keep: 'keep the temporary workspace to look at' },
+}, async (args) => {
   const t0 = Date.now()
   const root = toolkitRoot()
   const ws = mkdtempSync(join(tmpdir(), 'nf-offline-demo-'))
@@ -63,4 +67,4 @@ await main('demo', async (args) => {
   printTable(results, (Date.now() - t0) / 1000)
   if (keep) console.log(`workspace kept: ${ws}`)
   return results.every((r) => r.ok) ? 0 : 1
-}, ['keep'])
+})

@@ -7,7 +7,12 @@ import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkStaged } from './lib/stage/staged-links.js'
 
-await main('down', async (args) => {
+await main('down', {
+  usage: 'just down [--delete] [--dry-run]',
+  about: 'pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code',
+  flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing' },
+  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+}, async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
@@ -29,4 +34,4 @@ await main('down', async (args) => {
   const linked = dryRun ? [] : linkStaged(ctx.dir!, name)
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
   if (linked.length) console.log(`linked: ${linked.join(', ')}`)
-}, ['delete', 'dry-run'])
+})

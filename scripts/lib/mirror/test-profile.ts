@@ -129,7 +129,11 @@ function planParams(plan: ProfilePlan, cfg: ConfigView, skip: Set<string>, at: (
 /** a genome by name: each file of its entry (evaluated with the test profile's igenomes_base) */
 function planGenome(plan: ProfilePlan, p: Record<string, unknown>, at: string): void {
   const genome = p.genome
-  if (typeof genome !== 'string' || !genome || p.igenomes_ignore === true) return
+  // as nf-core's own check (`params.genomes && params.genome && !containsKey`): with no genomes configured, a genome
+  // name is only a label (rnafusion's GRCh38 names what it builds), nothing to look up
+  const g = p.genomes
+  const noGenomes = g === undefined || g === null || (typeof g === 'object' && !Array.isArray(g) && Object.keys(g).length === 0)
+  if (typeof genome !== 'string' || !genome || p.igenomes_ignore === true || noGenomes) return
   const entry = (p.genomes as Record<string, unknown> | undefined)?.[genome]
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
     plan.unresolved.push(`genome: '${genome}' is not an entry of params.genomes (${at})`)

@@ -90,6 +90,14 @@ describe('test profile plan', () => {
     expect(planProfile(view({ genome: 'nope', genomes }), '/p').unresolved[0]).toMatch(/'nope' is not an entry/)
   })
 
+  it.each([
+    ['an empty map', {}], ['null', null], ['not set', undefined],
+  ])('a genome name with genomes %s is only a label: nothing to evaluate, no line', (_n, genomes) => {
+    const plan = planProfile(view(genomes === undefined ? { genome: 'GRCh38' } : { genome: 'GRCh38', genomes }), '/p')
+    expect(plan.unresolved).toEqual([])
+    expect(plan.genome).toBeUndefined()
+  })
+
   it('leaves MIRROR_SKIP params alone, saying so', () => {
     const plan = planProfile(view({ fasta: 'https://h/g.fa', busco_db: 'https://h/busco/lineages' }), '/p', { skip: ['busco_db'] })
     expect(plan.files.map((f) => f.param)).toEqual(['fasta'])
