@@ -9,7 +9,12 @@ import { formatItem, localSections } from './lib/run/readiness.js'
 import { pullPlugins } from './lib/plugins/sync.js'
 import { pullPipeline } from './lib/s3/pull-pipeline.js'
 
-await main('bootstrap', async () => {
+await main('bootstrap', {
+  usage: 'just bootstrap <name> [nextflow args] [-- words for nextflow]',
+  about: 'Prod: make ROOT_DIR/NXF_HOME/NXF_WORK, pull the pipeline folder, plugins and Nextflow from S3 (as down and plugins --down), check, then run it offline',
+  positionals: 1, nextflow: true,
+  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'BATCH_*', 'REGISTRY_PROXY', 'JAVA_HOME', 'PATH'],
+}, async () => {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
   const words = process.argv.slice(2)
   const { args, extra } = splitPipelineWords(words)

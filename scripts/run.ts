@@ -5,7 +5,21 @@ import { checkStaged, checkTools, makeRunDirs, runNextflow } from './lib/run/exe
 import { frameworkJar, isOffline, MODES, type Mode, passThrough, planRun, splitVars } from './lib/run/plan.js'
 import { existsSync } from 'node:fs'
 
-await main('run', async () => {
+const ABOUT: Record<string, string> = {
+  run: 'run the test profile offline with docker (NXF_OFFLINE=true, -offline)',
+  stub: 'the offline run with -stub: every process stubbed, containers still pulled',
+  preview: 'online -preview of the test profile: the workflow is parsed, nothing runs',
+  test: 'quick online run of the test profile',
+}
+const mode = process.argv[2] ?? 'run'
+
+await main(mode, {
+  usage: `just ${mode} [NAME=VALUE…] [nextflow args] [-- words for nextflow]`,
+  about: ABOUT[mode] ?? 'run nextflow',
+  nextflow: true,
+  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'BATCH_*', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'REGISTRY_PROXY', 'JAVA_HOME', 'PATH', 'NF_OFFLINE_DRY_RUN'],
+  argv: process.argv.slice(3),
+}, async () => {
   // the recipe passes the mode first; leading KEY=VALUE words set variables, the rest goes to nextflow
   // verbatim (parseArgs would reshape --flags)
   const [mode, ...words] = process.argv.slice(2) as [Mode, ...string[]]

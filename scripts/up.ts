@@ -7,7 +7,12 @@ import { cacheDir } from './lib/core/paths.js'
 import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
-await main('up', async (args) => {
+await main('up', {
+  usage: 'just up [--delete] [--dry-run]',
+  about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
+  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
+  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+}, async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
@@ -24,4 +29,4 @@ await main('up', async (args) => {
     cacheDir: cacheDir(ctx.root, ctx.env),
   })
   console.log(formatSummary(`up ${name} → ${dest}`, summary))
-}, ['delete', 'dry-run'])
+})

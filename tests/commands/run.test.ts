@@ -63,7 +63,7 @@ describe('just run | stub | test | preview', () => {
   })
 
   it('takes leading KEY=VALUE words as variables, as every recipe does', async () => {
-    const { r, call } = await justRun(['test', 'NXF_WORK=/tmp/elsewhere', '--max_cpus', '2', 'X=1'])
+    const { r, call } = await justRun(['test', 'NXF_WORK=/tmp/elsewhere', '--max_cpus', '2', '--', 'X=1'])
     expect(r.code).toBe(0)
     expect(call.env.NXF_WORK).toBe('/tmp/elsewhere')
     expect(call.argv.slice(-3)).toEqual(['--max_cpus', '2', 'X=1'])
@@ -105,9 +105,9 @@ describe('just run | stub | test | preview', () => {
 
   it.each([
     ['run', ['nextflow'], 'run: java, docker not found on PATH; Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME; the test profile runs its tasks in Docker containers: install Docker'],
-    ['stub', ['java', 'docker'], 'run: nextflow not found on PATH; the toolkit has no bin/nextflow; run: just plugins --down (it installs the launcher Dev shipped)'],
-    ['test', ['nextflow', 'java'], 'run: docker not found on PATH; the test profile runs its tasks in Docker containers: install Docker'],
-    ['preview', ['nextflow'], 'run: java not found on PATH; Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME'],
+    ['stub', ['java', 'docker'], 'stub: nextflow not found on PATH; the toolkit has no bin/nextflow; run: just plugins --down (it installs the launcher Dev shipped)'],
+    ['test', ['nextflow', 'java'], 'test: docker not found on PATH; the test profile runs its tasks in Docker containers: install Docker'],
+    ['preview', ['nextflow'], 'preview: java not found on PATH; Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME'],
   ] as const)('%s with only %j on PATH says what is missing in one line', async (mode, tools, line) => {
     const only = fakeTools([...tools])
     try {

@@ -77,7 +77,7 @@ const cases: Case[] = [
   ['plugins: not an id', 'just', 'plugins', [], '', {}, pluginsList('nf-a@1.0.0, ../evil@1.0\n'), /^plugins: plugins\.list:1: '\.\.\/evil@1\.0' is not a plugin id@version$/],
   ['plugins: pinned twice', 'just', 'plugins', [], '', {}, pluginsList('nf-a@1.0.0\nnf-a@2.0.0\n'), /^plugins: plugins\.list:2: nf-a is pinned twice/],
   ['plugins: plugins.list missing', 'just', 'plugins', [], '', {}, () => edit(join(p.root, 'plugins.list'), () => undefined), /^plugins: no .*plugins\.list; write one/],
-  ['plugins: unknown flag', 'just', 'plugins', ['--up'], '', {}, undefined, /^plugins: unknown argument --up; /],
+  ['plugins: unknown flag', 'just', 'plugins', ['--up'], '', {}, undefined, /^plugins: unknown option --up; usage: just plugins /],
   ['plugins --down: S3_ROOT not an s3:// URI', 'just', 'plugins', ['--down'], '', { S3_ROOT: 'bucket/x' }, undefined, /^plugins: .*'bucket\/x(\/nextflow\/plugins)?' is not an s3:\/\/bucket\/prefix URI$/],
   ['plugins --down: bucket missing', 'just', 'plugins', ['--down'], '', { S3_ROOT: 's3://no-such-bucket/x' }, undefined, /^plugins: s3:\/\/no-such-bucket\/x\/nextflow\/plugins: bucket does not exist; check S3_ROOT$/],
   ['plugins --down: access denied', 'just', 'plugins', ['--down'], '', { AWS_ACCESS_KEY_ID: 'NOT-A-KEY-S3RVER-KNOWS' }, undefined, /^plugins: s3:\/\/dest\/offline\/nextflow\/plugins: access denied; /],

@@ -1,5 +1,5 @@
 // run-plan (pure): the nextflow command line and environment for each run mode; exec.ts starts it.
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { type Args, parseArgs } from '../core/cli.js'
 import type { Env } from '../core/env.js'
 import { batchRequested } from './batch.js'
@@ -76,9 +76,10 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
 /** Empty institutional configs for offline runs (`.nextflow*` is never uploaded by `up`). */
 export const customConfigDir = (dir: string) => join(dir, '.nextflow-custom-config')
 
-/** Words after the mode as the user typed them; a leading `--` (just's habit) is dropped. */
+/** Words after the mode as the user typed them, without the first `--` (what follows it is nextflow's, unchecked). */
 export function passThrough(words: string[]): string[] {
-  return words[0] === '--' ? words.slice(1) : words
+  const i = words.indexOf('--')
+  return i < 0 ? words : [...words.slice(0, i), ...words.slice(i + 1)]
 }
 
 /**
@@ -104,12 +105,6 @@ export function splitPipelineWords(words: string[]): { args: Args; extra: string
 /** The smoke run's extra config: pull every short image name through the registry proxy. */
 export function smokeConfigText(registry: string): string {
   return `// written by just smoke: pull images through the registry proxy\ndocker.registry = '${registry.replace(/['\\]/g, '')}'\n`
-}
-
-/** Which of `tools` no directory of `pathVar` holds as an executable (the check is injected; the demo's). */
-export function missingTools(tools: Tool[], pathVar: string | undefined, isExec: (path: string) => boolean): Tool[] {
-  const dirs = (pathVar ?? '').split(delimiter).filter(Boolean)
-  return tools.filter((t) => !dirs.some((d) => isExec(join(d, t))))
 }
 
 const HINT: Record<Tool, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, splitPipelineWords, splitVars, type Mode, type Tool } from '../../../scripts/lib/run/plan.js'
+import { frameworkJar, missingMessage, passThrough, planRun, smokeConfigText, splitPipelineWords, splitVars, type Mode, type Tool } from '../../../scripts/lib/run/plan.js'
 
 const dir = '/t/pipelines/rnaseq'
 const staged = `${dir}/rnaseq`
@@ -68,7 +68,7 @@ describe('planRun', () => {
 
 describe('passThrough', () => {
   it.each([
-    [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x', '--']], [['--max_cpus', '2'], ['--max_cpus', '2']],
+    [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x']], [['-x', '--', '--help'], ['-x', '--help']], [['--max_cpus', '2'], ['--max_cpus', '2']],
   ])('%j → %j', (words, out) => expect(passThrough(words)).toEqual(out))
 })
 
@@ -102,19 +102,7 @@ describe('splitPipelineWords', () => {
   })
 })
 
-describe('missingTools', () => {
-  const onDisk = new Set(['/a/nextflow', '/b/java', '/b/docker'])
-  it.each<[string | undefined, Tool[]]>([
-    ['/a:/b', []],
-    ['/b', ['nextflow']],
-    ['/a', ['java', 'docker']],
-    ['', ['nextflow', 'java', 'docker']],
-    [undefined, ['nextflow', 'java', 'docker']],
-    ['/c::/a', ['java', 'docker']],
-  ])('PATH=%s lacks %j', (path, missing) => {
-    expect(missingTools(['nextflow', 'java', 'docker'], path, (p) => onDisk.has(p))).toEqual(missing)
-  })
-
+describe('missingMessage', () => {
   it.each<[Tool[], RegExp]>([
     [['nextflow'], /^nextflow not found on PATH; the toolkit has no bin\/nextflow; run: just plugins --down/],
     [['java'], /^java not found on PATH; Nextflow needs Java \(11\+ for 24.10, 17\+ from 25.04\)/],
