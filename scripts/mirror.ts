@@ -9,7 +9,7 @@ await main('mirror', {
   about: "copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it",
   flags: { plan: 'print what would be copied where; no network, no S3, no file written', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored' },
   positionals: 1,
-  vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_JOBS', 'MIRROR_PART_MB', 'MIRROR_QUEUE', 'MIRROR_SKIP', 'SOURCE_REWRITE', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+  vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_*', 'SOURCE_REWRITE', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
   // `just mirror rnaseq ROWS=2`, or from pipelines/rnaseq: `just mirror ROWS=2`
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })

@@ -1,6 +1,6 @@
 // env: read `export VAR=...` files as bash `source` would, with values already in the environment winning.
 import { readFileSync } from 'node:fs'
-import { UserError } from './cli.js'
+import { rememberSecrets, UserError } from './cli.js'
 
 export type Env = Record<string, string | undefined>
 
@@ -85,6 +85,7 @@ export function loadEnvFiles(files: { path: string; required?: boolean; label?: 
     }
     applyEnvText(text, vars, keep, f.path)
   }
+  rememberSecrets(vars)   // a password in env/System-ENV or Pipeline-ENV is as secret as an exported one
   return vars
 }
 
