@@ -1,8 +1,8 @@
 // plugins: install plugins.list into the Nextflow plugins dir without Nextflow, check it fits, sync it to S3.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
+import { readTextOr } from './lib/core/fsx.js'
 import { installAll, pluginsDirOf, strayEntries, summaryLine } from './lib/plugins/batch.js'
 import { pipelineWarnings } from './lib/plugins/pipelines.js'
 import { pullPlugins, pushPlugins } from './lib/plugins/sync.js'
@@ -26,8 +26,7 @@ await main('plugins', {
 
   // 1. the list: every entry pinned
   const listFile = join(ctx.root, 'plugins.list')
-  let text: string
-  try { text = readFileSync(listFile, 'utf8') } catch { throw new UserError(`no ${listFile}; write one, e.g. nf-amazon@2.9.3,nf-validation@1.1.3`) }
+  const text = readTextOr(listFile, `no ${listFile}; write one, e.g. nf-amazon@2.9.3,nf-validation@1.1.3`)
   const refs = parsePluginsList(text, 'plugins.list')
 
   // 2. install what is missing, one line per plugin

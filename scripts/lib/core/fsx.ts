@@ -1,7 +1,8 @@
-// fsx: file writes that never leave a half-written file under its final name.
-import { mkdirSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
+// fsx: file writes that never leave a half-written file under its final name, and the one text reader.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { UserError } from './cli.js'
 
 /** A temp name beside `target`, unique to this process, recognisable for cleanup. */
 export const tmpName = (target: string) => join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
@@ -55,4 +56,22 @@ export function recoverSwap(target: string): void {
     if (!existsSync(target)) renameSync(join(dir, o), target)
     else rmSync(join(dir, o), { recursive: true, force: true })
   }
+}
+
+/**
+ * The one text reader: a UTF-8 file's content, or undefined when it does not exist. Any other failure
+ * (EACCES, EISDIR...) is thrown: an unreadable file is not the same as an absent one.
+ */
+export function readTextIf(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8') } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw e
+  }
+}
+
+/** A UTF-8 file that must exist: its content, or one UserError `missing` (what is absent and what to do). */
+export function readTextOr(path: string, missing: string): string {
+  const text = readTextIf(path)
+  if (text === undefined) throw new UserError(missing)
+  return text
 }

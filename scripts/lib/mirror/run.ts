@@ -6,17 +6,17 @@ import type { Context } from '../core/context.js'
 import { dataKey, dataPrefix, dataUri } from './data-keys.js'
 import { need } from '../core/env.js'
 import { sweepTemps, writeFileAtomic } from '../core/fsx.js'
-import { loadTestProfile, readTexts, type Texts } from './inputs.js'
+import { readTexts, type Texts } from './inputs.js'
+import { loadPlan } from './load-plan.js'
 import { makeCopier, type Copier } from './copy-batch.js'
 import { fmtBytes, makeProgress, type Progress } from '../core/progress.js'
 import { makeS3Client } from '../s3/client.js'
 import { rewriteListing } from './samplesheet.js'
 import { SourceS3 } from './sources.js'
 import { linkStaged } from '../stage/staged-links.js'
-import { planProfile, planUrls, type ProfilePlan } from './test-profile.js'
+import { planUrls, type ProfilePlan } from './test-profile.js'
 import { writeTestConfig } from './test-config.js'
 import { overrides } from './overrides.js'
-import { mirrorSettings } from './settings.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
 
 export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number }
@@ -38,11 +38,10 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   const s3Root = need(env, 'S3_ROOT'), offlineDir = need(env, 'OFFLINE_DIR')
   // temp files a killed run left where this one writes (inputs3.csv, test.config, manifests)
   for (const d of [join(offlineDir, name), dir]) sweepTemps(d)
-  const { cfg, original } = loadTestProfile(ctx.staged!, name)
-  const plan = planProfile(cfg, ctx.staged!, { skip: mirrorSettings(env).skip })
+  const sources = new SourceS3(env), dest = makeS3Client(env)
+  const { cfg, original, plan } = await loadPlan(ctx.staged!, name, env, sources).catch((e) => { sources.destroy(); dest.destroy(); throw e })
   report(plan, cfg.problems)
 
-  const sources = new SourceS3(env), dest = makeS3Client(env)
   const progress = makeProgress('mirror')
   // measured peak RSS ~160-190 MB whatever the file size with 5 MiB parts, 2 in flight (see report)
   const topts: TransferOptions = {
