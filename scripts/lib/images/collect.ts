@@ -46,7 +46,6 @@ export const singularityOnly = (ref: string) => /^\s*(https?|oras|shub|library):
 
 /** What a declaration may be under Docker: images (each exact literal) and what stays unknown (partial texts). */
 export function splitAlts(v: Val): { images: string[]; partial: Alt[]; dropped: number } {
-  if (v.k === 'known') return typeof v.v === 'string' && v.v.trim() ? { images: [v.v], partial: [], dropped: 0 } : { images: [], partial: v.v === null || v.v === '' ? [] : [{ prefix: '', exact: false }], dropped: 0 }
   const alts = altsOf(v)
   const docker = alts.filter((a) => !(a.prefix && singularityOnly(a.prefix)))
   return {

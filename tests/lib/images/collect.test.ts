@@ -66,6 +66,8 @@ describe('collectImages: texts in, report out (no file read)', () => {
       { images: ['quay.io/biocontainers/x:1'], unresolved: [] }],
     ['only Singularity URLs: nothing Docker can run, reported', `container "\${ params.s ? 'https://depot/x.sif' : 'oras://h/x:1' }"`,
       { images: [], unresolved: ['m.nf:1'] }],
+    ['a Singularity URL as the only value: nothing Docker can run, reported', `container 'https://depot/x.sif'`,
+      { images: [], unresolved: ['m.nf:1'] }],
     ['the usual nf-core ternary: the Docker branch only', `container "\${ ${ENGINE} ? 'https://depot/x' : 'biocontainers/x:1' }"`,
       { images: ['quay.io/biocontainers/x:1'], unresolved: [] }],
     ['container null under an undecided if: no image, nothing unresolved', `if (params.local) {\n  container null\n}`,
@@ -77,6 +79,8 @@ describe('splitAlts: what a container value may be under Docker', () => {
   it.each<[Val, ReturnType<typeof splitAlts>]>([
     [{ k: 'known', v: 'a:1' }, { images: ['a:1'], partial: [], dropped: 0 }],
     [{ k: 'known', v: null }, { images: [], partial: [], dropped: 0 }],
+    [{ k: 'known', v: '' }, { images: [], partial: [], dropped: 0 }],
+    [{ k: 'known', v: 'oras://h/a:1' }, { images: [], partial: [], dropped: 1 }],
     [{ k: 'unk' }, { images: [], partial: [{ prefix: '', exact: false }], dropped: 0 }],
     [{ k: 'unk', alts: [{ prefix: 'a:1', exact: true }, { prefix: 'oras://h/a:1', exact: true }, { prefix: 'b:', exact: false }] },
       { images: ['a:1'], partial: [{ prefix: 'b:', exact: false }], dropped: 1 }],
