@@ -26,7 +26,7 @@ export async function pullPipeline(ctx: Context, opts: PullOptions = {}): Promis
     label: `down ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
   }).finally(() => client.destroy())
-  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
   // up sent the links' targets as files: make conf/test.config, ENV, justfile, inputs3.csv links again
   const linked = opts.dryRun ? [] : linkStaged(ctx.dir!, name)
   return [formatSummary(`down ${name} ← ${src}`, summary), ...(linked.length ? [`linked: ${linked.join(', ')}`] : [])]
