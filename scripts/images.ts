@@ -13,7 +13,7 @@ await main('images', {
   positionals: 1,
   vars: ['PIPELINE', 'REGISTRY_PROXY', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: true })   // it writes images.txt
   const report = analysePipeline(stagedCode(ctx))
 
   // 1. the list, kept beside the pipeline for later steps (written whole or not at all)

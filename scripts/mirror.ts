@@ -12,7 +12,7 @@ await main('mirror', {
   vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_JOBS', 'MIRROR_PART_MB', 'MIRROR_QUEUE', 'MIRROR_SKIP', 'MIRROR_INCLUDE', 'MIRROR_MAX_DEFAULT_GB', 'SOURCE_REWRITE', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
   // `just mirror rnaseq ROWS=2`, or from pipelines/rnaseq: `just mirror ROWS=2`
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags.plan })
   const rowsText = ctx.env.ROWS
   if (rowsText !== undefined && rowsText !== '' && !/^\d+$/.test(rowsText)) throw new UserError(`ROWS=${rowsText} is not a number of rows`)
   const rows = rowsText ? Number(rowsText) : undefined
