@@ -10,7 +10,7 @@ await main('down', {
   flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just down rnaseq` at the root
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just down rnaseq` at the root
   // data/ stays on S3 (Prod reads it there); local links are ours and are never overwritten
   for (const line of await pullPipeline(ctx, { delete: !!args.flags.delete, dryRun: !!args.flags['dry-run'] })) console.log(line)
 })
