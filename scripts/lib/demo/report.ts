@@ -1,8 +1,8 @@
 // demo-report: what each demo step proved (pure): a step's outcome from its exit and output, the table, the closing lines.
-import type { Tool } from '../run/nextflow.js'
 
 /** proven: ran here and did what it says; skipped: not run, or ran without proving its point (why says which); failed: ran and did not. */
 /** The programs a real Nextflow run needs, in the order the demo names them. */
+export type Tool = 'nextflow' | 'java' | 'docker'
 export const RUN_TOOLS: Tool[] = ['nextflow', 'java', 'docker']
 
 export type Outcome = 'proven' | 'skipped' | 'failed'

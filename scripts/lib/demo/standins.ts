@@ -50,6 +50,18 @@ function pluginZip(id: string, version: string): Uint8Array {
   return zipSync({ classes: { 'META-INF': { 'MANIFEST.MF': strToU8(manifest) } }, lib: { [`${id}-${version}.jar`]: strToU8(`stand-in jar for ${id}@${version}\n`) } }, { mtime: new Date('2024-01-01') })
 }
 
+/**
+ * Nextflow's launcher and -one.jar for NXF_VER, as NXF_BASE serves them: stand-ins. The jar is a whole zip
+ * with a manifest and no classes; the launcher says what it is and fails if anything runs it.
+ */
+export function nextflowStandIns(ver: string): { launcher: string; jar: Uint8Array } {
+  const launcher = `#!/usr/bin/env bash\n# nf-offline demo: a stand-in for the Nextflow launcher, not Nextflow\nNXF_VER=\${NXF_VER:-'${ver}'}\n`
+    + `echo "nf-offline demo: stand-in for the Nextflow $NXF_VER launcher; it runs nothing" >&2\nexit 1\n`
+  const manifest = `Manifest-Version: 1.0\nMain-Class: nextflow.cli.Launcher\nImplementation-Title: nf-offline demo stand-in for nextflow-${ver}-one.jar\n`
+  const jar = zipSync({ 'META-INF': { 'MANIFEST.MF': strToU8(manifest) }, 'README.txt': strToU8('no classes: a stand-in\n') }, { mtime: new Date('2024-01-01') })
+  return { launcher, jar }
+}
+
 async function tarGz(dir: string, top: string): Promise<Buffer> {
   // GitHub archives hold one `<name>-<rev>/` folder: pack the demo's sources under that prefix
   const chunks: Buffer[] = []
@@ -111,6 +123,13 @@ function pluginFiles(files: Files, http: string): void {
   files.set('/plugins.json', JSON.stringify(index, null, 2))
 }
 
+/** NXF_BASE: `v<ver>/nextflow` and `v<ver>/nextflow-<ver>-one.jar` (no nextflow.sha256: the launcher is then checked by shape). */
+function nextflowFiles(files: Files): void {
+  const { launcher, jar } = nextflowStandIns(DEMO.nxfVer)
+  files.set(`/nextflow-releases/v${DEMO.nxfVer}/nextflow`, launcher)
+  files.set(`/nextflow-releases/v${DEMO.nxfVer}/nextflow-${DEMO.nxfVer}-one.jar`, jar)
+}
+
 /** S3 (s3rver), with the demo's bucket and a public-style source bucket. */
 async function startS3(S3rver: S3rverClass, dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: DEMO.bucket }, { name: 'ngi-igenomes' }] })
@@ -143,6 +162,7 @@ export async function startStandIns(pipelineSrc: string, s3dir: string, S3rver: 
     await githubFiles(files, pipelineSrc)
     testDataFiles(files)
     pluginFiles(files, web.url)
+    nextflowFiles(files)
     const s3 = await startS3(S3rver, s3dir)
     closers.push(s3.close)
     await seedGenome(s3.url)

@@ -3,11 +3,10 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, w
 import { join } from 'node:path'
 import { $, type ProcessPromise, which } from 'zx/core'
 import { UserError } from '../core/cli.js'
-import type { Tool } from '../run/nextflow.js'
 import { makeS3Client } from '../s3/client.js'
 import { syncDown } from '../s3/sync.js'
-import { judgeCheck, judgeExit, RUN_TOOLS, type StepResult } from './report.js'
-import { DEMO, DEMO_PLUGINS, type StandIns } from './standins.js'
+import { judgeCheck, judgeExit, RUN_TOOLS, type StepResult, type Tool } from './report.js'
+import { DEMO, DEMO_PLUGINS, nextflowStandIns, type StandIns } from './standins.js'
 
 export interface Workspace { root: string; ws: string; dev: string; prod: string; devJust: string }
 type Host = 'dev' | 'prod'
@@ -54,10 +53,11 @@ export async function makeWorkspace(root: string, ws: string): Promise<Workspace
   cpSync(join(root, 'pipelines', 'pipeline.just'), join(dev, 'pipelines', 'pipeline.just'))
   writeFileSync(join(dev, 'plugins.list'), `# the demo's plugins (served by the local plugin index)\n${DEMO_PLUGINS.join('\n')}\n`)
   mkdirSync(prod, { recursive: true })
-  // Dev's Nextflow install, as `nextflow` would leave it: `just plugins` ships the framework jar to Prod (a stand-in here)
+  // Dev's Nextflow install, as a first `nextflow` run leaves it: `just plugins` ships the framework jar to Prod
+  // (a stand-in, the same NXF_BASE serves)
   const fw = join(ws, 'dev-home', 'offline', '.nextflow', 'framework', DEMO.nxfVer)
   mkdirSync(fw, { recursive: true })
-  writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), `stand-in for the Nextflow ${DEMO.nxfVer} launcher jar\n`)
+  writeFileSync(join(fw, `nextflow-${DEMO.nxfVer}-one.jar`), nextflowStandIns(DEMO.nxfVer).jar)
   return { root, ws, dev, prod, devJust: await devJust(root) }
 }
 
@@ -66,7 +66,7 @@ export function demoEnv(ws: string, s: StandIns): HostEnv {
   const common = {
     GITHUB_URL: s.http, GITHUB_API_URL: s.http,
     SOURCE_REWRITE: `https://raw.githubusercontent.com=>${s.http}/raw`,
-    NXF_PLUGINS_INDEX_URL: `${s.http}/plugins.json`,
+    NXF_PLUGINS_INDEX_URL: `${s.http}/plugins.json`, NXF_BASE: `${s.http}/nextflow-releases`,
     AWS_ENDPOINT_URL: s.s3, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
     S3_ROOT: `s3://${DEMO.bucket}/offline`, NXF_VER: DEMO.nxfVer, NF_OFFLINE_CACHE: join(ws, 'cache'),
   }
