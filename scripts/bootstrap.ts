@@ -32,7 +32,7 @@ await main('bootstrap', {
   const client = makeS3Client(ctx.env)
   const summary = await syncDown(client, src, dir, { exclude: pipelineExcludes(name), label: `down ${name}`, cacheDir: cacheDir(ctx.root, ctx.env) })
     .finally(() => client.destroy())
-  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
   linkStaged(dir, name)
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
   checkStaged(ctx.staged!, name)

@@ -8,12 +8,13 @@ import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkStaged } from './lib/stage/staged-links.js'
 
 await main('down', {
-  usage: 'just down [--delete] [--dry-run]',
+  usage: 'just down [<name>] [--delete] [--dry-run]',
+  positionals: 1,
   about: 'pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code',
   flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args, { needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just down rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const src = s3Uri(root.bucket, joinKey(root.key, name))
@@ -28,7 +29,7 @@ await main('down', {
     label: `down ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
   })
-  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
 
   // up sent the links' targets as files: make conf/test.config, ENV, justfile, inputs3.csv links again
   const linked = dryRun ? [] : linkStaged(ctx.dir!, name)

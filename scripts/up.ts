@@ -8,12 +8,13 @@ import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', {
-  usage: 'just up [--delete] [--dry-run]',
+  usage: 'just up [<name>] [--delete] [--dry-run]',
+  positionals: 1,
   about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
   flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args, { needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))

@@ -141,7 +141,7 @@ export function checkTools(plan: RunPlan): void {
 /** Fail with one line when the staged code is not there. */
 export function checkStaged(staged: string, name: string): void {
   if (!existsSync(join(staged, 'main.nf')) && !existsSync(join(staged, 'nextflow.config'))) {
-    throw new UserError(`no staged code in pipelines/${name}/${name}; run \`just stage ${name}\` (Dev) or \`just down\` (Prod)`)
+    throw new UserError(`no staged code in pipelines/${name}/${name}; run \`just stage ${name}\` (Dev) or \`just down ${name}\` (Prod)`)
   }
 }
 
