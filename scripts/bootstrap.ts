@@ -19,7 +19,7 @@ await main('bootstrap', {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
   const words = process.argv.slice(2)
   const { args, extra } = splitPipelineWords(words)
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: true })
   const name = ctx.pipeline!, dir = ctx.dir!
   checkTools(planRun('run', { dir, staged: ctx.staged!, env: ctx.env, extra }))   // before minutes of downloads
 

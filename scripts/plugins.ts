@@ -18,7 +18,7 @@ await main('plugins', {
 }, async (args) => {
   const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
   if (unknown.length || args._.length) throw new UserError(`unknown argument ${unknown.length ? `--${unknown[0]}` : args._[0]}; use [--no-sync] [--down] [--delete]`)
-  const ctx = loadContext(args)
+  const ctx = loadContext(args, { lock: 'root' })
   const warn = (text: string) => process.stderr.write(`warning: ${text}\n`)
 
   // Prod: S3 → plugins dir (and framework), nothing else
