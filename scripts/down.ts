@@ -3,7 +3,8 @@ import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { s3Access } from './lib/s3/access.js'
+import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkStaged } from './lib/stage/staged-links.js'
 
@@ -20,7 +21,7 @@ await main('down', {
   const dryRun = !!args.flags['dry-run']
 
   // data/ stays on S3 (Prod reads it there); local links are ours and are never overwritten
-  const summary = await syncDown(makeS3Client(ctx.env), src, ctx.dir!, {
+  const summary = await syncDown(s3Access(ctx.env), src, ctx.dir!, {
     delete: !!args.flags.delete,
     dryRun,
     exclude: pipelineExcludes(name),

@@ -4,7 +4,8 @@ import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { s3Access } from './lib/s3/access.js'
+import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', {
@@ -20,7 +21,7 @@ await main('up', {
   if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
 
   // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
-  const summary = await syncUp(makeS3Client(ctx.env), ctx.dir!, dest, {
+  const summary = await syncUp(s3Access(ctx.env), ctx.dir!, dest, {
     delete: !!args.flags.delete,
     dryRun: !!args.flags['dry-run'],
     exclude: pipelineExcludes(name),
