@@ -9,9 +9,9 @@ import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkStaged } from './lib/stage/staged-links.js'
 
 await main('down', {
-  usage: 'just down [--delete] [--dry-run]',
+  usage: 'just down [--delete] [--dry-run] [--verbose]',
   about: 'pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code',
-  flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing' },
+  flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing', verbose: 'a line per file moved, and no progress bar' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
@@ -24,6 +24,7 @@ await main('down', {
   const summary = await syncDown(s3Access(ctx.env), src, ctx.dir!, {
     delete: !!args.flags.delete,
     dryRun,
+    verbose: !!args.flags.verbose,
     exclude: pipelineExcludes(name),
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `down ${name}`,

@@ -5,9 +5,9 @@ import { mirrorData } from './lib/mirror/run.js'
 import { printPlan } from './lib/mirror/plan.js'
 
 await main('mirror', {
-  usage: 'just mirror [<name>] [ROWS=N] [--plan] [--with-checksums] [--emit-manifest]',
+  usage: 'just mirror [<name>] [ROWS=N] [--plan] [--with-checksums] [--emit-manifest] [--verbose]',
   about: "copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it",
-  flags: { plan: 'print what would be copied where; no network, no S3, no file written', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored' },
+  flags: { plan: 'print what would be copied where; no network, no S3, no file written', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored', verbose: 'a line per file copied, and no progress bar' },
   positionals: 1,
   vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_JOBS', 'MIRROR_PART_MB', 'MIRROR_QUEUE', 'MIRROR_SKIP', 'SOURCE_REWRITE', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
@@ -21,5 +21,5 @@ await main('mirror', {
   // --plan: what would be mirrored where, and the test.config block; no S3, no network
   if (args.flags.plan) { printPlan(ctx, rows); return }
 
-  console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'] }))
+  console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'], verbose: !!args.flags.verbose }))
 })

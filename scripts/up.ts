@@ -9,9 +9,9 @@ import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', {
-  usage: 'just up [--delete] [--dry-run]',
+  usage: 'just up [--delete] [--dry-run] [--verbose]',
   about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
-  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
+  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing', verbose: 'a line per file moved, and no progress bar' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
@@ -24,6 +24,7 @@ await main('up', {
   const summary = await syncUp(s3Access(ctx.env), ctx.dir!, dest, {
     delete: !!args.flags.delete,
     dryRun: !!args.flags['dry-run'],
+    verbose: !!args.flags.verbose,
     exclude: pipelineExcludes(name),
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `up ${name}`,

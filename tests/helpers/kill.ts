@@ -35,6 +35,8 @@ export interface CampaignOptions {
   /** kill runs at least, and at most (tries beyond `minRuns` only until the mid-work floor is reached) */
   minRuns?: number
   maxRuns?: number
+  /** no extra tries once this long has passed (ms, default 150 s): a slow machine ends the search, not the test */
+  budgetMs?: number
   /** kills that must land in the middle of the work (something written, not everything) */
   minMidWork: number
   /**
@@ -50,7 +52,7 @@ export interface CampaignResult { seed: number; runs: number; landed: number; mi
 
 /**
  * Kill points drawn from the seed, uniformly over 5–115% of a clean run (start-up, every step, the very end);
- * runs go on past `minRuns` until `minMidWork` kills landed mid-work, up to `maxRuns`. A failing run's error
+ * runs go on past `minRuns` until `minMidWork` kills landed mid-work, up to `maxRuns` (and `budgetMs`). A failing run's error
  * names the seed and the kill time: FAULT_SEED=<seed> replays the same draw, FAULT_KILL_MS=<ms> one kill.
  */
 export async function killCampaign(o: CampaignOptions): Promise<CampaignResult> {
@@ -60,7 +62,8 @@ export async function killCampaign(o: CampaignOptions): Promise<CampaignResult> 
   const minRuns = fixed.length || (o.minRuns ?? 20), maxRuns = fixed.length || (o.maxRuns ?? 60)
   const done: number[] = []   // durations of runs that finished before their kill: what a clean run takes now
   let span = o.spanMs, runs = 0, landed = 0, midWork = 0
-  while (runs < minRuns || (midWork < o.minMidWork && runs < maxRuns)) {
+  const t0 = Date.now(), budget = o.budgetMs ?? 150_000
+  while (runs < minRuns || (midWork < o.minMidWork && runs < maxRuns && Date.now() - t0 < budget)) {
     const ms = fixed[runs] ?? Math.max(1, Math.round(span * (0.05 + 1.1 * next())))
     let r: { killed: boolean; midWork: boolean; ranMs?: number }
     try { r = await o.run(runs, ms) } catch (e) {

@@ -19,7 +19,7 @@ import { overrides } from './overrides.js'
 import { mirrorSettings } from './settings.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
 
-export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number }
+export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; verbose?: boolean }
 
 const warn = (m: string) => process.stderr.write(`mirror: warning: ${m}\n`)
 
@@ -43,7 +43,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   report(plan, cfg.problems)
 
   const sources = new SourceS3(env), dest = makeS3Client(env)
-  const progress = makeProgress('mirror')
+  const progress = makeProgress('mirror', { verbose: o.verbose })
   // measured peak RSS ~160-190 MB whatever the file size with 5 MiB parts, 2 in flight (see report)
   const topts: TransferOptions = {
     env, dest, sources, hash: o.checksums || o.manifest, onBytes: (n) => progress.bytes(n),

@@ -21,7 +21,10 @@ export interface SyncOptions {
   concurrency?: number
   /** progress label */
   label?: string
+  /** nothing printed (no bar, no per-file records) */
   quiet?: boolean
+  /** a record line per file and no bar, even on a TTY */
+  verbose?: boolean
   /** up: follow links in the local tree (a link to a directory is walked), default true */
   followSymlinks?: boolean
   /** where the ETag → mtime cache lives (default $NF_OFFLINE_CACHE or ~/.cache/nf-offline); false: none */
@@ -158,8 +161,10 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
   const concurrency = s.opts.concurrency ?? 16
   const made = new Set<string>()
   const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
-  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet })
+  // the totals come from the two listings: the bar moves with bytes from the first one
+  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet, verbose: s.opts.verbose })
   progress.total(plan.transfer.length, plan.bytes)
+  const where = (rel: string) => s3Uri(bucket, keyOf(rel))
   const onBytes = (n: number) => progress.bytes(n)
   const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
   try {
@@ -175,7 +180,7 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
         const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
         if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
       }
-      progress.file(rel)
+      progress.file(dir === 'up' ? `upload: ${rel} to ${where(rel)}` : `download: ${where(rel)} to ${rel}`)
     })
   } finally {
     progress.done()
@@ -187,6 +192,7 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(rel) })).catch(fail(rel))
       remote.delete(rel)
     } else await rm(join(s.localDir, rel), { force: true })
+    if (!s.opts.quiet) console.log(`delete: ${dir === 'up' ? where(rel) : rel}`)
   })
   if (dir === 'down' && plan.delete.length) await pruneEmptyDirs(s.localDir, plan.delete)
 }
