@@ -9,12 +9,13 @@ import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', {
-  usage: 'just up [--delete] [--dry-run] [--verbose]',
+  usage: 'just up [<name>] [--delete] [--dry-run] [--verbose]',
+  positionals: 1,
   about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
   flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing', verbose: 'a line per file moved, and no progress bar' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args, { needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))

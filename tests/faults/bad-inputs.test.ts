@@ -67,7 +67,7 @@ const cases: Case[] = [
   ['down: S3_ROOT not an s3:// URI', 'just', 'down', [], PIPE, { S3_ROOT: 'bucket/x' }, undefined, /^down: S3_ROOT 'bucket\/x' is not an s3:\/\/bucket\/prefix URI$/],
   ['down: bucket missing', 'just', 'down', [], PIPE, { S3_ROOT: 's3://no-such-bucket/x' }, undefined, /^down: s3:\/\/no-such-bucket\/x\/faults: bucket does not exist; check S3_ROOT$/],
   ['down: access denied (unknown access key)', 'just', 'down', [], PIPE, { AWS_ACCESS_KEY_ID: 'NOT-A-KEY-S3RVER-KNOWS' }, undefined, /^down: s3:\/\/dest\/offline\/faults: access denied; /],
-  ['down: nothing on S3', 'just', 'down', [], PIPE, {}, undefined, /^down: nothing under s3:\/\/dest\/offline\/faults; run `just up` for faults on the Dev host first$/],
+  ['down: nothing on S3', 'just', 'down', [], PIPE, {}, undefined, /^down: nothing under s3:\/\/dest\/offline\/faults; run `just up faults` on the Dev host first$/],
   ['down: S3_ROOT unset', 'just', 'down', [], PIPE, { S3_ROOT: undefined }, noS3Root, /^down: S3_ROOT is not set; add it to env\/System-ENV or export it$/],
   ['down: name with /', 'script', 'down', ['PIPELINE=../x'], '', {}, undefined, /not a pipeline name/],
   ['down: name with a space', 'script', 'down', ['PIPELINE=x y'], '', {}, undefined, /not a pipeline name/],

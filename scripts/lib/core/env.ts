@@ -1,5 +1,5 @@
 // env: read `export VAR=...` files as bash `source` would, with values already in the environment winning.
-import { UserError } from './cli.js'
+import { rememberSecrets, UserError } from './cli.js'
 import { readTextIf } from './fsx.js'
 
 export type Env = Record<string, string | undefined>
@@ -81,6 +81,7 @@ export function loadEnvFiles(files: { path: string; required?: boolean; label?: 
     if (text === undefined && f.required) throw new UserError(`${f.path} is missing; restore it (git checkout ${f.label ?? f.path})`)
     if (text !== undefined) applyEnvText(text, vars, keep, f.path)
   }
+  rememberSecrets(vars)   // a password in env/System-ENV or Pipeline-ENV is as secret as an exported one
   return vars
 }
 
