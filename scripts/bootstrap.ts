@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
-import { checkTools, makeRunDirs, planRun, runNextflow, splitPipelineWords, checkStaged } from './lib/run/nextflow.js'
+import { checkTools, makeRunDirs, planRun, runNextflow, splitPipelineWords, checkStaged, hasShippedConfigs } from './lib/run/nextflow.js'
 import { cacheDir } from './lib/core/paths.js'
 import { pullPlugins } from './lib/plugins/sync.js'
 import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
@@ -41,7 +41,7 @@ await main('bootstrap', {
   await pullPlugins(ctx)
 
   // 4. the offline run, with the Pipeline-ENV that just came down; nextflow's exit code is ours
-  const plan = planRun('run', { dir, staged: ctx.staged!, env: loadContext(splitPipelineWords(words).args, { positionalPipeline: true }).env, extra })
+  const plan = planRun('run', { dir, staged: ctx.staged!, env: loadContext(splitPipelineWords(words).args, { positionalPipeline: true }).env, extra, shippedConfigs: hasShippedConfigs(dir) })
   makeRunDirs(plan, name)
   console.log(`bootstrap: nextflow ${plan.args.join(' ')}  (NXF_OFFLINE=true)`)
   return runNextflow(plan)

@@ -2,7 +2,7 @@
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import {
-  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow, splitVars,
+  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, hasShippedConfigs, runNextflow, splitVars,
 } from './lib/run/nextflow.js'
 import { existsSync } from 'node:fs'
 
@@ -31,7 +31,7 @@ await main(mode, {
 
   // 1. the staged code and the programs this mode needs
   checkStaged(ctx.staged!, name)
-  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest) })
+  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest), shippedConfigs: hasShippedConfigs(ctx.dir!) })
   const line = `nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`
   if (ctx.env.NF_OFFLINE_DRY_RUN === '1') {   // the demo, where nextflow is not installed
     console.log(`${mode}: would run in pipelines/${name}: ${line}`)

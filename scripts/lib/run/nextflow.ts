@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'nod
 import { delimiter, dirname, join } from 'node:path'
 import { type Args, parseArgs, UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { shippedConfigsDir } from '../core/paths.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
 export const MODES: Mode[] = ['run', 'stub', 'preview', 'test', 'smoke']
@@ -31,6 +32,8 @@ export interface PlanInput {
   extra?: string[]
   /** smoke: a config file setting docker.registry to the proxy */
   smokeConfig?: string
+  /** `mirror` shipped nf-core/configs files in pipelines/<name>/nf-core-configs (see hasShippedConfigs) */
+  shippedConfigs?: boolean
 }
 
 /** Offline modes read only local plugins (NXF_OFFLINE=true) and never fetch the pipeline (-offline). */
@@ -57,8 +60,9 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   if (!hasOpt(extra, '--outdir')) args.push('--outdir', resultsDir(input.dir, mode))
   if (mode !== 'preview' && !hasOpt(extra, '-resume')) args.push('-resume')
   // older nf-core templates include `${custom_config_base}/nfcore_custom.config` inside a `try` evaluated
-  // before any profile: only a command-line param reaches it, so offline runs point it at empty local files
-  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', customConfigDir(input.dir))
+  // before any profile: only a command-line param reaches it, so offline runs point it at the configs `mirror`
+  // shipped (the same files the online run read, URLs mirrored), or at empty local files when there are none
+  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', input.shippedConfigs ? shippedConfigsDir(input.dir) : customConfigDir(input.dir))
   args.push(...extra)
 
   const env: Env = { ...input.env }
@@ -137,6 +141,9 @@ export function checkTools(plan: RunPlan): void {
   const missing = missingTools(plan.needs, plan.env.PATH, isExecutable)
   if (missing.length) throw new UserError(missingMessage(missing))
 }
+
+/** Did `mirror` ship nf-core/configs files for this pipeline folder? */
+export const hasShippedConfigs = (dir: string) => existsSync(join(shippedConfigsDir(dir), 'nfcore_custom.config'))
 
 /** Fail with one line when the staged code is not there. */
 export function checkStaged(staged: string, name: string): void {
