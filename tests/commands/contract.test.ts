@@ -12,7 +12,7 @@ import { placeStaged, tmpProject, type Project, type RunResult } from '../helper
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
-const ROOT = ['stage', 'images', 'quay', 'suggest', 'mirror', 'plugins', 'smoke', 'ship', 'up', 'down', 'bootstrap', 'demo']
+const ROOT = ['stage', 'images', 'quay', 'suggest', 'mirror', 'plugins', 'smoke', 'ship', 'up', 'down', 'bootstrap', 'clean', 'demo']
 const FOLDER = ['online', 'offline', 'up', 'down', 'run', 'stub', 'preview', 'test', 'check', 'images', 'quay', 'mirror']
 /** recipes whose later words go to nextflow: a misspelt flag of theirs has one dash */
 const NEXTFLOW = ['smoke', 'bootstrap', 'run', 'stub', 'preview', 'test']
