@@ -4,14 +4,15 @@ import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { s3Access } from './lib/s3/access.js'
+import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 
 await main('up', {
-  usage: 'just up [<name>] [--delete] [--dry-run]',
+  usage: 'just up [<name>] [--delete] [--dry-run] [--verbose]',
   positionals: 1,
   about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
-  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
+  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing', verbose: 'a line per file moved, and no progress bar' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just up rnaseq` at the root
@@ -21,9 +22,10 @@ await main('up', {
   if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
 
   // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
-  const summary = await syncUp(makeS3Client(ctx.env), ctx.dir!, dest, {
+  const summary = await syncUp(s3Access(ctx.env), ctx.dir!, dest, {
     delete: !!args.flags.delete,
     dryRun: !!args.flags['dry-run'],
+    verbose: !!args.flags.verbose,
     exclude: pipelineExcludes(name),
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `up ${name}`,

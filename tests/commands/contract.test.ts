@@ -86,7 +86,7 @@ describe('the argument contract of every recipe', () => {
 
   it('a misspelt flag gets a close-match hint and the usage', async () => {
     const r = await p.just(['up', '--delet'], { cwd: 'pipelines/basic', env })
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run]\n' })
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run] [--verbose]\n' })
     const m = await p.just(['mirror', 'basic', 'rows=2'], { env })
     expect(m.stderr).toMatch(/^mirror: unknown word rows=2 \(did you mean ROWS=2\?\); usage: just mirror .*\n$/)
   })
