@@ -30,7 +30,7 @@ await main('bootstrap', async () => {
   if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
   linkStaged(dir, name)
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
-  checkStaged(ctx.staged!, name)
+  checkStaged(ctx.staged!, name, ctx.env.REVISION)
 
   // 3. plugins and the Nextflow framework of NXF_VER
   await pullPlugins(ctx)

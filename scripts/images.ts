@@ -5,6 +5,7 @@ import { loadContext } from './lib/core/context.js'
 import { writeFileAtomic } from './lib/core/fsx.js'
 import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images/report.js'
 import { analysePipeline } from './lib/images/config.js'
+import { recordDerived } from './lib/stage/derived.js'
 
 await main('images', async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
@@ -12,6 +13,7 @@ await main('images', async (args) => {
 
   // 1. the list, kept beside the pipeline for later steps (written whole or not at all)
   await writeFileAtomic(join(ctx.dir!, 'images.txt'), imagesText(report))
+  recordDerived(ctx.dir!, 'images.txt', ctx.env.REVISION, imagesText(report))   // the release it lists
 
   // 2. stdout: the list or the JSON document; what could not be resolved goes to stderr
   if (!args.flags.check) process.stdout.write(args.flags.json ? imagesJson(report) : imagesText(report))

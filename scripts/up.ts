@@ -1,18 +1,20 @@
 // up: push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror).
-import { existsSync } from 'node:fs'
-import { main, UserError } from './lib/core/cli.js'
+import { main } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
 import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
+import { refuseStale } from './lib/stage/derived.js'
+import { requireStaged } from './lib/stage/staged-tree.js'
 
 await main('up', async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))
-  if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  requireStaged(ctx.dir!, name)
+  refuseStale(ctx.dir!, name, ctx.env.REVISION)   // what Prod would run must be this release's
 
   // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
   const summary = await syncUp(makeS3Client(ctx.env), ctx.dir!, dest, {

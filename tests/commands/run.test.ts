@@ -135,7 +135,7 @@ describe('just run | stub | test | preview', () => {
     symlinkSync('../pipeline.just', join(p.root, 'pipelines/empty/justfile'))
     const { r, call } = await justRun(['run'], 'pipelines/empty')
     expect(r.code).toBe(1)
-    expect(r.stderr.trim()).toBe('run: no staged code in pipelines/empty/empty; run `just stage empty` (Dev) or `just down` (Prod)')
+    expect(r.stderr.trim()).toBe('run: pipelines/empty/empty is not staged; run: just stage empty (Dev) or just down (Prod)')
     expect(call).toBeUndefined()
   })
 
@@ -172,7 +172,7 @@ describe('just smoke', () => {
 
   it.each([
     [['smoke'], 'smoke: PIPELINE is not set; name one, e.g. PIPELINE=rnaseq'],
-    [['smoke', 'nosuch'], 'smoke: no staged code in pipelines/nosuch/nosuch; run `just stage nosuch` (Dev) or `just down` (Prod)'],
+    [['smoke', 'nosuch'], 'smoke: pipelines/nosuch/nosuch is not staged; run: just stage nosuch (Dev) or just down (Prod)'],
   ])('`just %j` fails with one line', async (args, line) => {
     const { r, call } = await justRun(args, '')
     expect(r.code).toBe(1)

@@ -7,6 +7,7 @@ import { killAfter } from '../helpers/kill.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 
 let gh: TestServer
 let s3: TestS3
@@ -26,6 +27,7 @@ async function devProject(): Promise<Project> {
   const dir = join(p.root, 'pipelines/basic')
   writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/root/basic/data/a.fq.gz\n')
   writeFileSync(join(dir, 'images.txt'), 'quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0\n')
+  for (const f of ['inputs3.csv', 'images.txt']) recordDerived(dir, f, undefined, readFileSync(join(dir, f)))   // as mirror and images record them
   expect((await p.just(['stage', 'basic', '1.0'], { env: ghEnv })).code).toBe(0)   // links inputs3.csv
   for (const f of ['work/ab/123/.command.sh', 'results/multiqc.html', '.nextflow/history', '.nextflow.log', 'basic/.nextflow.log.1', 'data/local.fq', 'basic/work/x', 'run.log']) {
     mkdirSync(join(dir, f, '..'), { recursive: true })

@@ -1,13 +1,25 @@
 // fsx: file writes that never leave a half-written file under its final name.
-import { mkdirSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** A temp name beside `target`, unique to this process, recognisable for cleanup. */
 export const tmpName = (target: string) => join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
 
-/** Write `data` to a temp name beside `path`, then rename over it. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+const bytesOf = (data: string | Uint8Array) => typeof data === 'string' ? Buffer.from(data) : data
+
+/** PURE: does a file holding `old` (undefined: unreadable or absent) already hold `data`? */
+export function sameBytes(old: Uint8Array | undefined, data: string | Uint8Array): boolean {
+  return old !== undefined && Buffer.compare(old, bytesOf(data)) === 0
+}
+
+/**
+ * Write `data` to a temp name beside `path`, then rename over it; a file already holding `data` is
+ * kept with its mtime (so a re-run changes nothing and the next `up` sends nothing). True when written.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined)
+  if (st?.isFile() && st.size === bytesOf(data).length && sameBytes(await readFile(path).catch(() => undefined), data)) return false
   await mkdir(dirname(path), { recursive: true })
   const tmp = tmpName(path)
   try {
@@ -17,9 +29,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true })
     throw e
   }
+  return true
 }
 
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+/** writeFileAtomic, synchronously: identical content keeps the file and its mtime; true when written. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): boolean {
+  const st = statSync(path, { throwIfNoEntry: false })
+  if (st?.isFile() && st.size === bytesOf(data).length && sameBytes(readOr(path), data)) return false
   mkdirSync(dirname(path), { recursive: true })
   const tmp = tmpName(path)
   try {
@@ -29,7 +45,10 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     rmSync(tmp, { force: true })
     throw e
   }
+  return true
 }
+
+const readOr = (path: string) => { try { return readFileSync(path) } catch { return undefined } }
 
 /** Remove temp leftovers (`.<name>.tmp-*`) that an interrupted run left in `dir`. */
 export function sweepTemps(dir: string): void {

@@ -1,6 +1,7 @@
 // mirror-inputs: evaluate the staged pipeline's ORIGINAL test profile, and read the text files that list URLs.
 import { existsSync, readFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { requireStaged } from '../stage/staged-tree.js'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
 import { ConfigSyntaxError, loadConfig, type LoadedConfig } from '../nf-config/index.js'
@@ -20,7 +21,7 @@ export interface TestProfile { cfg: LoadedConfig; original: string; origPath: st
 export function loadTestProfile(staged: string, name: string): TestProfile {
   const origPath = join(staged, 'conf', 'test.config.orig')
   const linkPath = join(staged, 'conf', 'test.config')
-  if (!existsSync(join(staged, 'nextflow.config'))) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  requireStaged(dirname(staged), name)
   const original = existsSync(origPath) ? readFileSync(origPath, 'utf8') : undefined
   if (original === undefined) throw new UserError(`pipelines/${name}/${name}/conf/test.config.orig is missing (the pipeline has no test profile, or was not staged by just stage)`)
   const readFile = (abs: string) => {

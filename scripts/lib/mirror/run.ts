@@ -13,6 +13,7 @@ import { makeS3Client } from '../s3/client.js'
 import { rewriteListing } from './samplesheet.js'
 import { SourceS3 } from './sources.js'
 import { linkStaged } from '../stage/staged-links.js'
+import { recordDerived, releaseLabel } from '../stage/derived.js'
 import { planProfile, planUrls, type ProfilePlan } from './test-profile.js'
 import { writeTestConfig, type Literal } from './test-config.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
@@ -74,11 +75,12 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
     if (inputs3 !== undefined) {
       await writeFileAtomic(join(offlineDir, name, 'inputs3.csv'), inputs3)
       await writeFileAtomic(join(dir, 'inputs3.csv'), inputs3)
+      recordDerived(dir, 'inputs3.csv', env.REVISION, inputs3)
     }
     const inputsUri = `s3://${prefix.bucket}/${inputsKey}`
-    const text = writeTestConfig(original, overrides(plan, mapped, s3Root, name, sheet ? inputsUri : plan.input?.kind === 'list' ? inputList.map((u) => mapped.get(u) ?? u) : undefined, env.REGISTRY_PROXY))
-    const tc = join(dir, 'test.config')
-    if (!existsSync(tc) || readFileSync(tc, 'utf8') !== text) await writeFileAtomic(tc, text)
+    const text = writeTestConfig(original, { ...overrides(plan, mapped, s3Root, name, sheet ? inputsUri : plan.input?.kind === 'list' ? inputList.map((u) => mapped.get(u) ?? u) : undefined, env.REGISTRY_PROXY), release: releaseLabel(dir, name, env.REVISION) })
+    await writeFileAtomic(join(dir, 'test.config'), text)
+    recordDerived(dir, 'test.config', env.REVISION, text)
     linkStaged(dir, name)
 
     // 5. optional: SHA256SUMS and data.manifest.json beside the data

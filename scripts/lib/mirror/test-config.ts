@@ -13,6 +13,8 @@ export interface TestConfigOverrides {
   prefixes: Record<string, string>
   /** REGISTRY_PROXY: the registry Prod pulls through */
   registry?: string
+  /** the release this block was made for, e.g. `nf-core/rnaseq 3.18.0 (commit 1a2b3c4d5e6f)` */
+  release?: string
 }
 
 /** A Groovy single-quoted literal (no interpolation), a list of them, or null. */
@@ -47,6 +49,7 @@ export function writeTestConfig(original: string, o: TestConfigOverrides): strin
   const lines = [
     '',
     MARKER,
+    ...(o.release ? [`// made for ${o.release}; another release's test.config is refused (run: just mirror)`] : []),
     'params {',
     ...entries.map(([k, v, why]) => `    ${paramName(k).padEnd(width)} = ${groovyLiteral(v)}${why ? ` // ${why}` : ''}`),
     '}',

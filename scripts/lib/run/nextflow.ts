@@ -4,6 +4,8 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'nod
 import { delimiter, dirname, join } from 'node:path'
 import { type Args, parseArgs, UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { refuseStale } from '../stage/derived.js'
+import { requireStaged } from '../stage/staged-tree.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
 export const MODES: Mode[] = ['run', 'stub', 'preview', 'test', 'smoke']
@@ -137,11 +139,10 @@ export function checkTools(plan: RunPlan): void {
   if (missing.length) throw new UserError(missingMessage(missing))
 }
 
-/** Fail with one line when the staged code is not there. */
-export function checkStaged(staged: string, name: string): void {
-  if (!existsSync(join(staged, 'main.nf')) && !existsSync(join(staged, 'nextflow.config'))) {
-    throw new UserError(`no staged code in pipelines/${name}/${name}; run \`just stage ${name}\` (Dev) or \`just down\` (Prod)`)
-  }
+/** Fail with one line when the staged code is not a whole release, or test.config/inputs3.csv were made for another. */
+export function checkStaged(staged: string, name: string, revision?: string): void {
+  requireStaged(dirname(staged), name)
+  refuseStale(dirname(staged), name, revision, ['test.config', 'inputs3.csv'])
 }
 
 /** Make the folders nextflow writes to but does not create itself (the log file's), and the empty custom configs. */
