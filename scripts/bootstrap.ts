@@ -8,7 +8,7 @@ import { cacheDir } from './lib/core/paths.js'
 import { pullPlugins } from './lib/plugins/sync.js'
 import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
-import { linkStaged } from './lib/stage/staged-links.js'
+import { linkPaths, linkStaged } from './lib/stage/staged-links.js'
 
 await main('bootstrap', async () => {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
@@ -25,7 +25,7 @@ await main('bootstrap', async () => {
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const src = s3Uri(root.bucket, joinKey(root.key, name))
   const client = makeS3Client(ctx.env)
-  const summary = await syncDown(client, src, dir, { exclude: pipelineExcludes(name), label: `down ${name}`, cacheDir: cacheDir(ctx.root, ctx.env) })
+  const summary = await syncDown(client, src, dir, { exclude: pipelineExcludes(name), label: `down ${name}`, cacheDir: cacheDir(ctx.root, ctx.env), links: linkPaths(name) })
     .finally(() => client.destroy())
   if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
   linkStaged(dir, name)

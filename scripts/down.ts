@@ -5,7 +5,7 @@ import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
 import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
-import { linkStaged } from './lib/stage/staged-links.js'
+import { linkPaths, linkStaged } from './lib/stage/staged-links.js'
 
 await main('down', async (args) => {
   const ctx = loadContext(args, { needPipeline: true })
@@ -22,11 +22,12 @@ await main('down', async (args) => {
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `down ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
+    links: linkPaths(name),   // made links directly: a cut run never leaves a copy under a link's name
   })
   if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
 
-  // up sent the links' targets as files: make conf/test.config, ENV, justfile, inputs3.csv links again
-  const linked = dryRun ? [] : linkStaged(ctx.dir!, name)
+  // links S3 did not hold (conf/test.config on a first pull of a staged tree…), the own test.config
+  const linked = dryRun ? [] : [...summary.linked ?? [], ...linkStaged(ctx.dir!, name)]
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
   if (linked.length) console.log(`linked: ${linked.join(', ')}`)
 }, ['delete', 'dry-run'])

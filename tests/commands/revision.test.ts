@@ -109,15 +109,18 @@ describe('state belongs to the staged revision', () => {
     } finally { p.cleanup() }
   })
 
-  it('mirror and images twice rewrite nothing: same mtimes', async () => {
+  it('mirror and images twice rewrite nothing: same mtimes, and the next up transfers nothing', async () => {
     const p = await mirrored()
     try {
       const dir = join(p.root, 'pipelines/basic')
+      const e = { ...env, OFFLINE_DIR: join(p.root, 'offline') }
+      expect((await p.just(['up'], { cwd: 'pipelines/basic', env: e })).code).toBe(0)
       const files = ['test.config', 'inputs3.csv', 'images.txt', '.derived.json']
       const before = files.map((f) => statSync(join(dir, f)).mtimeMs)
       await new Promise((r) => setTimeout(r, 20))
       for (const args of [['mirror', 'basic'], ['images', 'basic']]) expect((await p.just(args, { env: { ...env, OFFLINE_DIR: join(p.root, 'offline') } })).code).toBe(0)
       expect(files.map((f) => statSync(join(dir, f)).mtimeMs)).toEqual(before)
+      expect((await p.just(['up'], { cwd: 'pipelines/basic', env: e })).stdout).toMatch(/: 0 files \(0 B\) transferred, \d+ unchanged/)
     } finally { p.cleanup() }
   })
 })

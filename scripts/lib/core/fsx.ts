@@ -1,5 +1,5 @@
 // fsx: file writes that never leave a half-written file under its final name.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
@@ -74,4 +74,15 @@ export function recoverSwap(target: string): void {
     if (!existsSync(target)) renameSync(join(dir, o), target)
     else rmSync(join(dir, o), { recursive: true, force: true })
   }
+}
+
+/** Point `path` at `target` (a relative link), replacing what is there in one rename; true when something changed. */
+export function ensureLink(path: string, target: string): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false })
+  if (st?.isSymbolicLink() && readlinkSync(path) === target) return false
+  const tmp = tmpName(path)
+  symlinkSync(target, tmp)
+  if (st?.isDirectory()) rmSync(path, { recursive: true, force: true })
+  renameSync(tmp, path)
+  return true
 }

@@ -10,6 +10,7 @@ import { fmtBytes, makeProgress } from '../core/progress.js'
 import { s3Error, parseS3Uri, s3Uri } from './client.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './listing.js'
 import { getFile, putFile } from './transfer.js'
+import { Brought, keepLocalEdits, LOCAL_COPY_GLOB, makeLinks, takeLinks } from './down-state.js'
 import { type FastS3, fastS3 } from './sigv4.js'
 
 export interface SyncOptions {
@@ -25,8 +26,10 @@ export interface SyncOptions {
   followSymlinks?: boolean
   /** where the ETag → mtime cache lives (default $NF_OFFLINE_CACHE or ~/.cache/nf-offline); false: none */
   cacheDir?: string | false
+  /** down: paths (rel → link target) made links instead of written as the files S3 holds for them */
+  links?: Record<string, string>
 }
-export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[] }
+export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[]; /** down: local edits kept aside */ kept?: string[]; /** down: link paths made */ linked?: string[] }
 
 export type Direction = 'up' | 'down'
 
@@ -101,7 +104,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
   const t0 = Date.now()
   const { bucket, key: prefix } = parseS3Uri(uri)
   const where = s3Uri(bucket, prefix)
-  const excluder = makeExcluder(opts.exclude ?? [])
+  const excluder = makeExcluder([...opts.exclude ?? [], LOCAL_COPY_GLOB])   // local edits kept aside by down are the user's: never synced
   const temps: string[] = []
   const fast = fastS3(client)
 
@@ -113,6 +116,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
     listRemote(client, bucket, prefix, fast).catch((e) => s3Error(e, where)),
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
+  const links = dir === 'down' && opts.links ? takeLinks(opts.links, local, remote) : []
   cache.apply(remote)
   await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
 
@@ -129,12 +133,21 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
     return summary
   }
 
-  // 3. transfer, then delete; the cache is saved whatever happens, so a re-run skips what is done
+  // 3. down: links first, and local edits out of the way; then transfer and delete. The caches are
+  // saved whatever happens, so a re-run skips what is done
+  const brought = dir === 'down' ? new Brought(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${endpoint} ${bucket} ${prefix} ${localDir}`) : undefined
   try {
     await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
-    await applySync({ dir, client, fast, bucket, prefix, localDir, local, remote, opts }, plan)
+    if (brought) {
+      summary.linked = makeLinks(localDir, opts.links ?? {}, links)
+      summary.kept = keepLocalEdits(localDir, plan.transfer, local, brought)
+      if (!opts.quiet) for (const line of summary.kept) console.log(line)
+      for (const rel of plan.skip) brought.found(rel, local.get(rel))
+    }
+    await applySync({ dir, client, fast, bucket, prefix, localDir, local, remote, opts, brought }, plan)
   } finally {
     cache.save(remote)
+    brought?.save()
   }
   summary.seconds = (Date.now() - t0) / 1000
   return summary
@@ -142,7 +155,7 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
 
 interface SyncSides {
   dir: Direction; client: S3Client; fast: FastS3; bucket: string; prefix: string; localDir: string
-  local: LocalTree; remote: RemoteTree; opts: SyncOptions
+  local: LocalTree; remote: RemoteTree; opts: SyncOptions; brought?: Brought
 }
 
 /** Carry out `plan`: transfers (biggest first, so a large file does not stretch the tail), then deletes; `remote` follows. */
@@ -169,6 +182,7 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
         const r = remote.get(rel)!
         const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
         if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
+        s.brought?.set(rel, abs)
       }
       progress.file(rel)
     })
