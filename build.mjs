@@ -20,6 +20,8 @@ const results = await Promise.allSettled(entries.map((f) => build({
   bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error',
   mainFields: ['module', 'main'], minifyWhitespace: true, minifySyntax: true,
   external: ['s3rver'],   // only the demo uses it, and only on a Dev machine with node_modules
+  // the AWS SDK warns on every Node 20 process; the toolkit pins Node 20, so the notice is noise
+  define: { 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED': '"true"' },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   write: false,
 }).then((r) => {

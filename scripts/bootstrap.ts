@@ -10,7 +10,12 @@ import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkPaths, linkStaged } from './lib/stage/staged-links.js'
 
-await main('bootstrap', async () => {
+await main('bootstrap', {
+  usage: 'just bootstrap <name> [nextflow args] [-- words for nextflow]',
+  about: 'Prod: make ROOT_DIR/NXF_HOME/NXF_WORK, pull the pipeline folder and plugins from S3, then run it offline',
+  positionals: 1, nextflow: true,
+  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'PATH'],
+}, async () => {
   // `bootstrap rnaseq [nextflow args]`: the words after the pipeline go to nextflow, as with `just run`
   const words = process.argv.slice(2)
   const { args, extra } = splitPipelineWords(words)
@@ -27,7 +32,7 @@ await main('bootstrap', async () => {
   const client = makeS3Client(ctx.env)
   const summary = await syncDown(client, src, dir, { exclude: pipelineExcludes(name), label: `down ${name}`, cacheDir: cacheDir(ctx.root, ctx.env), links: linkPaths(name) })
     .finally(() => client.destroy())
-  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
   linkStaged(dir, name)
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
   checkStaged(ctx.staged!, name, ctx.env.REVISION)

@@ -5,7 +5,13 @@ import { dataSection, imagesSection, localSections, revisionSection, type Sectio
 
 const FLAGS = ['images', 'local', 'data']
 
-await main('check', async (args) => {
+await main('check', {
+  usage: 'just check [--local | --data] [--images]',
+  about: 'is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, images]; exit 1 on any miss',
+  flags: { local: 'skip the S3 data (no network)', data: 'only the S3 data (Dev, right after mirror)', images: 'also ask REGISTRY_PROXY for each image' },
+  positionals: 1,
+  vars: ['PIPELINE', 'NXF_HOME', 'NXF_VER', 'NXF_PLUGINS_DIR', 'REGISTRY_PROXY', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'PATH'],
+}, async (args) => {
   const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
   if (unknown.length) throw new UserError(`unknown option --${unknown[0]}; use [--local | --data] [--images]`)
   if (args.flags.local && args.flags.data) throw new UserError('--local skips the S3 data and --data checks only it; use one')
@@ -32,4 +38,4 @@ await main('check', async (args) => {
   const items = sections.flatMap((s) => s.items)
   console.log(verdict(items))
   return items.every((i) => i.ok) ? 0 : 1
-}, FLAGS)
+})

@@ -3,64 +3,39 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from './lib/core/cli.js'
-import { DEMO, demoPaths, startStandIns } from './lib/demo/standins.js'
-import { demoEnv, makeWorkspace, onlyToolsMissing, printTable, runStep, stopRunningStep, type StepResult } from './lib/demo/steps.js'
 import { toolkitRoot } from './lib/core/paths.js'
-import { missingTools } from './lib/run/nextflow.js'
-import { accessSync, constants } from 'node:fs'
+import { closingLine, formatTable, NEVER_PROVEN } from './lib/demo/report.js'
+import { DEMO, demoPrerequisites, startStandIns } from './lib/demo/standins.js'
+import { demoEnv, makeWorkspace, missingHere, runDemo, stopRunningStep } from './lib/demo/steps.js'
 
-const canRun = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
-
-await main('demo', async (args) => {
+await main('demo', {
+  usage: 'just demo [--keep]',
+  about: 'the whole Dev → S3 → Prod cycle on the embedded demo pipeline, offline, against local stand-ins; each step proven, skipped (why) or failed; exit 1 if one failed',
+  flags: { keep: 'keep the temporary workspace to look at' },
+}, async (args) => {
   const t0 = Date.now()
   const root = toolkitRoot()
+  // 1. the embedded pipeline and s3rver, before anything starts (the shipped toolkit has neither)
+  const { pipelineSrc, S3rver } = await demoPrerequisites(root)
+
+  // 2. a temp workspace that goes whatever happens (error, Ctrl-C), with the step under way
   const ws = mkdtempSync(join(tmpdir(), 'nf-offline-demo-'))
   const keep = args.flags.keep === true
-  // whatever happens (error, Ctrl-C), the temp workspace goes; the stand-ins die with this process
-  process.on('exit', () => { stopRunningStep(); if (!keep) rmSync(ws, { recursive: true, force: true }) })
-
+  process.on('exit', () => { stopRunningStep(); if (!keep) rmSync(ws, { recursive: true, force: true, maxRetries: 3 }) })
   console.log(`nf-offline demo: nf-core/${DEMO.pipeline} ${DEMO.revision}, Dev → S3 → Prod, in ${ws}`)
-  const standIns = await startStandIns(demoPaths(root).pipelineSrc, join(ws, 's3'))
-  const results: StepResult[] = []
+
+  // 3. the stand-ins (S3, GitHub, test data, plugin index), closed on every path
+  const missing = await missingHere()
+  const standIns = await startStandIns(pipelineSrc, join(ws, 's3'), S3rver)
+  let rows
   try {
-    const w = makeWorkspace(root, ws)
-    const env = demoEnv(ws, standIns)
-    const pipe = `pipelines/${DEMO.pipeline}`
-    const steps: [host: 'dev' | 'prod', cwd: string, words: string[]][] = [
-      ['dev', '.', ['stage', DEMO.pipeline, DEMO.revision]],
-      ['dev', '.', ['images', DEMO.pipeline]],
-      ['dev', '.', ['quay', DEMO.pipeline]],
-      ['dev', '.', ['mirror', DEMO.pipeline]],
-      ['dev', pipe, ['check', '--data']],
-      ['dev', '.', ['plugins']],
-      ['dev', pipe, ['up']],
-      ['dev', '.', ['ship']],
-      ['prod', '.', ['fetch-toolkit']],
-      ['prod', pipe, ['down']],
-      ['prod', '.', ['plugins', '--down']],
-      ['prod', pipe, ['check']],
-      ['prod', pipe, ['stub']],
-    ]
-    // a real stub run needs nextflow, java and docker; without them the last step prints the command instead
-    const missing = missingTools(['nextflow', 'java', 'docker'], process.env.PATH, canRun)
-    if (missing.length) env.prod.NF_OFFLINE_DRY_RUN = '1'
-    for (const [host, cwd, words] of steps) {
-      const r = await runStep(w, host, cwd, words, env[host])
-      if (!r.ok && host === 'prod' && words[0] === 'check' && onlyToolsMissing(r.output ?? '')) {
-        r.ok = true   // everything the toolkit moves is in place; this machine just lacks the programs
-        r.note = 'ready but for the programs this machine lacks'
-      }
-      if (r.ok && words[0] === 'stub' && missing.length) {
-        r.note = `${missing.join(', ')} not on PATH: stopped at the command above`
-        console.log(`    (${r.note})`)
-      }
-      results.push(r)
-      if (!r.ok) break
-    }
+    rows = await runDemo(await makeWorkspace(root, ws), demoEnv(ws, standIns), missing)
   } finally {
     await standIns.close()
   }
-  printTable(results, (Date.now() - t0) / 1000)
+
+  // 4. each step proven, skipped (why) or failed; skipped steps do not fail the demo, the closing line names them
+  console.log(`\n${formatTable(rows)}\n${closingLine(rows, (Date.now() - t0) / 1000)}\n${NEVER_PROVEN}`)
   if (keep) console.log(`workspace kept: ${ws}`)
-  return results.every((r) => r.ok) ? 0 : 1
-}, ['keep'])
+  return rows.some((r) => r.outcome === 'failed') ? 1 : 0
+})

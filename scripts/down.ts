@@ -7,8 +7,14 @@ import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, pipelineExcludes, syncDown } from './lib/s3/sync.js'
 import { linkPaths, linkStaged } from './lib/stage/staged-links.js'
 
-await main('down', async (args) => {
-  const ctx = loadContext(args, { needPipeline: true })
+await main('down', {
+  usage: 'just down [<name>] [--delete] [--dry-run]',
+  positionals: 1,
+  about: 'pull S3_ROOT/<name>/ into this pipeline folder (only what changed), then relink the staged code',
+  flags: { delete: 'also remove local files that are not on S3', 'dry-run': 'print what would change; change nothing' },
+  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+}, async (args) => {
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just down rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const src = s3Uri(root.bucket, joinKey(root.key, name))
@@ -24,10 +30,10 @@ await main('down', async (args) => {
     cacheDir: cacheDir(ctx.root, ctx.env),
     links: linkPaths(name),   // made links directly: a cut run never leaves a copy under a link's name
   })
-  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up\` for ${name} on the Dev host first`)
+  if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
 
   // links S3 did not hold (conf/test.config on a first pull of a staged tree…), the own test.config
   const linked = dryRun ? [] : [...summary.linked ?? [], ...linkStaged(ctx.dir!, name)]
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
   if (linked.length) console.log(`linked: ${linked.join(', ')}`)
-}, ['delete', 'dry-run'])
+})

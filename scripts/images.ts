@@ -7,7 +7,13 @@ import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/im
 import { analysePipeline } from './lib/images/config.js'
 import { recordDerived } from './lib/stage/derived.js'
 
-await main('images', async (args) => {
+await main('images', {
+  usage: 'just images [<name>] [--json] [--check]',
+  about: 'list the Docker images a staged pipeline uses under -profile docker; writes pipelines/<name>/images.txt',
+  flags: { json: 'print a JSON document', check: 'ask REGISTRY_PROXY for each image instead of listing' },
+  positionals: 1,
+  vars: ['PIPELINE', 'REGISTRY_PROXY', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const report = analysePipeline(stagedCode(ctx))
 
@@ -35,4 +41,4 @@ await main('images', async (args) => {
   }
   console.log(`done: ${report.images.length - failed} ok, ${failed} failed`)
   return failed ? 1 : 0
-}, ['json', 'check'])
+})

@@ -4,7 +4,13 @@ import { loadContext } from './lib/core/context.js'
 import { mirrorData } from './lib/mirror/run.js'
 import { printPlan } from './lib/mirror/plan.js'
 
-await main('mirror', async (args) => {
+await main('mirror', {
+  usage: 'just mirror [<name>] [ROWS=N] [--plan] [--with-checksums] [--emit-manifest]',
+  about: "copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it",
+  flags: { plan: 'print what would be copied where; no S3, no file written (only a HEAD of each pipeline default)', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored' },
+  positionals: 1,
+  vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_JOBS', 'MIRROR_PART_MB', 'MIRROR_QUEUE', 'MIRROR_SKIP', 'MIRROR_INCLUDE', 'MIRROR_MAX_DEFAULT_GB', 'SOURCE_REWRITE', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   // `just mirror rnaseq ROWS=2`, or from pipelines/rnaseq: `just mirror ROWS=2`
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const rowsText = ctx.env.ROWS
@@ -12,8 +18,8 @@ await main('mirror', async (args) => {
   const rows = rowsText ? Number(rowsText) : undefined
   const jobs = Number(ctx.env.MIRROR_JOBS || 4)
 
-  // --plan: what would be mirrored where, and the test.config block; no S3, no network
-  if (args.flags.plan) { printPlan(ctx, rows); return }
+  // --plan: what would be mirrored where, and the test.config block; no S3 writes (a HEAD of each default)
+  if (args.flags.plan) { await printPlan(ctx, rows); return }
 
   console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'] }))
-}, ['plan', 'with-checksums', 'emit-manifest'])
+})

@@ -1,8 +1,8 @@
 // plugins: install plugins.list into the Nextflow plugins dir without Nextflow, check it fits, sync it to S3.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
+import { readTextOr } from './lib/core/fsx.js'
 import { installAll, pluginsDirOf, strayEntries, summaryLine } from './lib/plugins/batch.js'
 import { pipelineWarnings } from './lib/plugins/pipelines.js'
 import { pullPlugins, pushPlugins } from './lib/plugins/sync.js'
@@ -10,7 +10,12 @@ import { parsePluginsList } from './lib/plugins/list.js'
 
 const FLAGS = ['sync', 'down', 'delete']
 
-await main('plugins', async (args) => {
+await main('plugins', {
+  usage: 'just plugins [--no-sync] [--down] [--delete]',
+  about: 'install plugins.list into the Nextflow plugins dir (no Nextflow needed), check it fits, sync it to S3; --down on Prod',
+  flags: { 'no-sync': 'install only; do not sync to S3', down: 'Prod: pull the plugins and the framework from S3', delete: 'also remove what the source no longer has' },
+  vars: ['NXF_HOME', 'NXF_VER', 'NXF_PLUGINS_DIR', 'NXF_PLUGINS_INDEX_URL', 'NXF_PLUGINS_REGISTRY_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   const unknown = Object.keys(args.flags).filter((f) => !FLAGS.includes(f))
   if (unknown.length || args._.length) throw new UserError(`unknown argument ${unknown.length ? `--${unknown[0]}` : args._[0]}; use [--no-sync] [--down] [--delete]`)
   const ctx = loadContext(args)
@@ -21,8 +26,7 @@ await main('plugins', async (args) => {
 
   // 1. the list: every entry pinned
   const listFile = join(ctx.root, 'plugins.list')
-  let text: string
-  try { text = readFileSync(listFile, 'utf8') } catch { throw new UserError(`no ${listFile}; write one, e.g. nf-amazon@2.9.3,nf-validation@1.1.3`) }
+  const text = readTextOr(listFile, `no ${listFile}; write one, e.g. nf-amazon@2.9.3,nf-validation@1.1.3`)
   const refs = parsePluginsList(text, 'plugins.list')
 
   // 2. install what is missing, one line per plugin

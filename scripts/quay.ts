@@ -4,7 +4,13 @@ import { loadContext } from './lib/core/context.js'
 import { declared, describeUnresolved, quayVerdict, stagedCode } from './lib/images/report.js'
 import { analysePipeline } from './lib/images/config.js'
 
-await main('quay', async (args) => {
+await main('quay', {
+  usage: 'just quay [<name>] [--allow-unresolved]',
+  about: 'fail unless every Docker image of a staged pipeline is on quay.io (what Prod\'s registry proxies)',
+  flags: { 'allow-unresolved': 'accept declarations that cannot be resolved statically' },
+  positionals: 1,
+  vars: ['PIPELINE'],
+}, async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const allow = args.flags['allow-unresolved'] === true
   const v = quayVerdict(analysePipeline(stagedCode(ctx)), allow)
@@ -24,4 +30,4 @@ await main('quay', async (args) => {
   const other = v.total || v.unresolved.length ? 'an unresolved declaration names a registry other than quay.io' : 'no container declaration found under -profile docker'
   process.stderr.write(`quay: ${ctx.pipeline}: ${why || other}\n`)
   return 1
-}, ['allow-unresolved'])
+})

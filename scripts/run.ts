@@ -6,7 +6,21 @@ import {
 } from './lib/run/nextflow.js'
 import { existsSync } from 'node:fs'
 
-await main('run', async () => {
+const ABOUT: Record<string, string> = {
+  run: 'run the test profile offline with docker (NXF_OFFLINE=true, -offline)',
+  stub: 'the offline run with -stub: every process stubbed, containers still pulled',
+  preview: 'online -preview of the test profile: the workflow is parsed, nothing runs',
+  test: 'quick online run of the test profile',
+}
+const mode = process.argv[2] ?? 'run'
+
+await main(mode, {
+  usage: `just ${mode} [NAME=VALUE…] [nextflow args] [-- words for nextflow]`,
+  about: ABOUT[mode] ?? 'run nextflow',
+  nextflow: true,
+  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'PATH', 'NF_OFFLINE_DRY_RUN'],
+  argv: process.argv.slice(3),
+}, async () => {
   // the recipe passes the mode first; leading KEY=VALUE words set variables, the rest goes to nextflow
   // verbatim (parseArgs would reshape --flags)
   const [mode, ...words] = process.argv.slice(2) as [Mode, ...string[]]

@@ -8,7 +8,12 @@ import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
 import { formatSummary, syncUp } from './lib/s3/sync.js'
 import { bundleLayout, findJust, removeStaged, scanToolkit, stageBundle } from './lib/ship/bundle.js'
 
-await main('ship', async (args) => {
+await main('ship', {
+  usage: 'just ship [--delete] [--dry-run]',
+  about: 'upload the toolkit itself (bundled scripts, justfiles, env, pipeline folders, just binary) to S3_ROOT/toolkit',
+  flags: { delete: 'also remove what the toolkit no longer has', 'dry-run': 'print what would change; upload nothing' },
+  vars: ['JUST_BIN', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+}, async (args) => {
   const ctx = loadContext(args)
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, 'toolkit'))
@@ -30,4 +35,4 @@ await main('ship', async (args) => {
     removeStaged(dir)
   }
   console.log(`on the Prod host: aws s3 sync ${dest}/ ~/nf-offline/ && chmod +x ~/nf-offline/bin/just`)
-}, ['delete', 'dry-run'])
+})

@@ -7,7 +7,12 @@ import { writeFileAtomicSync } from './lib/core/fsx.js'
 import { checkStaged, checkTools, makeRunDirs, planRun, runNextflow, smokeConfigText, splitPipelineWords } from './lib/run/nextflow.js'
 import { cacheDir } from './lib/core/paths.js'
 
-await main('smoke', async () => {
+await main('smoke', {
+  usage: 'just smoke <name> [nextflow args] [-- words for nextflow]',
+  about: 'an online -stub run of a staged pipeline with every short image name pulled through REGISTRY_PROXY',
+  positionals: 1, nextflow: true,
+  vars: ['PIPELINE', 'REGISTRY_PROXY', 'ROOT_DIR', 'NXF_*', 'NF_OFFLINE_CACHE', 'PATH'],
+}, async () => {
   // `smoke rnaseq [nextflow args]` or `smoke PIPELINE=rnaseq [nextflow args]`: later words go to nextflow verbatim
   const { args, extra } = splitPipelineWords(process.argv.slice(2))
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })

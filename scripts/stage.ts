@@ -14,7 +14,12 @@ import { readStamp, stagedProblem, TOP_FILES, writeStamp } from './lib/stage/sta
 import { recordOwn, resetDerived } from './lib/stage/derived.js'
 import { fmtBytes } from './lib/core/progress.js'
 
-await main('stage', async (args) => {
+await main('stage', {
+  usage: 'just stage <name> [<revision>]  (or PIPELINE=<name> REVISION=<rev>)',
+  about: 'download a pinned nf-core release and link it for offline use',
+  positionals: 2,
+  vars: ['PIPELINE', 'REVISION', 'GITHUB_URL', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   const t0 = Date.now()
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const name = ctx.pipeline!, dir = ctx.dir!, code = ctx.staged!

@@ -5,7 +5,13 @@ import { listReleases } from './lib/stage/github.js'
 import { judgeReleases, verdictLine } from './lib/images/suggest.js'
 import { cacheDir } from './lib/core/paths.js'
 
-await main('suggest', async (args) => {
+await main('suggest', {
+  usage: 'just suggest <name> [N] [--allow-unresolved]',
+  about: "which of a pipeline's N newest releases (default 10) use only quay.io images, newest first",
+  flags: { 'allow-unresolved': 'accept declarations that cannot be resolved statically' },
+  positionals: 2,
+  vars: ['PIPELINE', 'N', 'GITHUB_URL', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
+}, async (args) => {
   // `suggest rnaseq 5`, `suggest PIPELINE=rnaseq 5`, `suggest rnaseq N=5`: N is the one all-digit word
   const count = args.vars.N ?? args._.find((w) => /^\d+$/.test(w))
   const ctx = loadContext({ ...args, _: args._.filter((w) => w !== count) }, { positionalPipeline: true, needPipeline: true })
@@ -26,4 +32,4 @@ await main('suggest', async (args) => {
   const good = verdicts.filter((v) => v.verdict?.ok).map((v) => v.tag)
   console.log(good.length ? `quay-only releases, newest first: ${good.join(' ')}` : `none of the ${releases.length} newest releases is quay-only`)
   return verdicts.some((v) => v.error) ? 1 : 0
-}, ['allow-unresolved'])
+})

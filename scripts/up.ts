@@ -8,8 +8,14 @@ import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
 import { refuseStale } from './lib/stage/derived.js'
 import { requireStaged } from './lib/stage/staged-tree.js'
 
-await main('up', async (args) => {
-  const ctx = loadContext(args, { needPipeline: true })
+await main('up', {
+  usage: 'just up [<name>] [--delete] [--dry-run]',
+  positionals: 1,
+  about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
+  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
+  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+}, async (args) => {
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))
@@ -26,4 +32,4 @@ await main('up', async (args) => {
     cacheDir: cacheDir(ctx.root, ctx.env),
   })
   console.log(formatSummary(`up ${name} → ${dest}`, summary))
-}, ['delete', 'dry-run'])
+})

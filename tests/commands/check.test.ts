@@ -192,7 +192,7 @@ describe('just check (readiness of this host)', () => {
 
   it('refuses an unknown option in one line', async () => {
     const r = await p.script('check', [ready, '--imgaes'], { env: {} })
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'check: unknown option --imgaes; use [--local | --data] [--images]\n' })
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'check: unknown option --imgaes (did you mean --images?); usage: just check [--local | --data] [--images]\n' })
   })
 
   it('--data checks only the S3 data (Dev, right after mirror): no plugins, framework or tools', async () => {

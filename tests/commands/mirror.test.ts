@@ -165,10 +165,54 @@ describe('just mirror', () => {
     expect(r.stdout).toContain(`igenomes_base              = 's3://dest/${D}/${name}/data/ngi-igenomes/testdata/nf-core/modules'`)
   })
 
+  it('plans a default only when the test reaches it, shows its size, and caps a large one unless MIRROR_INCLUDE names it', async () => {
+    const name = 'defaults-by-use'
+    const dir = stageFixture(p, name)
+    // every other host behind the fake data host; the lineage package says 100 GB on HEAD (its body is never asked for)
+    const hosts = ['busco-data.ezlab.org', 'tbb.bio.uu.nl', 'data.example.org', 'data.broadinstitute.org', 'data.gtdb.ecogenomic.org']
+    const rw = { ...env, SOURCE_REWRITE: [env.SOURCE_REWRITE, ...hosts.map((h) => `https://${h}=>${http.url}/raw/${h}`)].join(';') }
+    http.add({ path: '/raw/data.example.org/lineages/full_lineages.tar.gz', handler: (req, res) => {
+      if (req.method !== 'HEAD') { res.writeHead(500).end('the body of a capped default was asked for'); return }
+      res.writeHead(200, { 'content-length': String(100e9) }).end()
+    } })
+    http.add({ path: '/raw/mag/samplesheets/samplesheet.multirun.csv', body: `sample,group,short_reads_1,short_reads_2\nA,0,${RAW}/mag/test_data/A_1.fastq.gz,${RAW}/mag/test_data/A_2.fastq.gz\n` })
+    const plan = await p.script('mirror', [name, '--plan'], { env: rw })
+    expect(plan.stderr).toBe('')
+    const out = plan.stdout
+    expect(out).toMatch(/ {2}cat_db \[pipeline default, [\d.]+ kB; used: skip_cat = false \(nextflow.config:12\)\]: https:\/\/tbb.bio.uu.nl\//)
+    expect(out).toMatch(/ {2}annot_filter_url \[pipeline default, [\d.]+ kB; used: tools = all \(conf\/test.config:11\)\]: https:\/\/data.broadinstitute.org\//)
+    expect(out).toContain('  vep_cache: https://raw.githubusercontent.com/nf-core/test-datasets/raredisease/reference/vep_cache_and_plugins.tar.gz\n')
+    expect(out).toContain('  not mirrored: gtdb_db = https://data.gtdb.ecogenomic.org/releases/release220/220.0/auxillary_files/gtdbtk_package/full_package/gtdbtk_r220_data.tar.gz (a pipeline default the test does not reach: skip_gtdbtk = true (conf/test.config:10))\n')
+    expect(out).toContain('  not mirrored: lineage_db = https://data.example.org/lineages/full_lineages.tar.gz (a pipeline default of 100 GB, over MIRROR_MAX_DEFAULT_GB=1; copy it with MIRROR_INCLUDE=lineage_db)\n')
+    expect(out).toContain('  not mirrored: genomes_base = s3://nf-core-awsmegatests/defaults-by-use/references (a pipeline default named as a directory prefix; never copied)\n')
+    expect(http.log).not.toContain('GET /raw/data.gtdb.ecogenomic.org/releases/release220/220.0/auxillary_files/gtdbtk_package/full_package/gtdbtk_r220_data.tar.gz')
+
+    const included = await p.script('mirror', [name, '--plan'], { env: { ...rw, MIRROR_INCLUDE: 'lineage_db' } })
+    expect(included.stdout).toMatch(/ {2}lineage_db \[pipeline default, 100.00 GB; used: tools = all/)
+
+    const r = await p.script('mirror', [name], { env: rw })
+    expect(r.code).toBe(0)
+    expect(errs(r.stderr)).toContain('mirror: warning: not mirrored: lineage_db = https://data.example.org/lineages/full_lineages.tar.gz (a pipeline default of 100 GB')
+    // 2 cells + busco, vep_cache, cat_db, annot_filter_url + inputs3.csv
+    expect(r.stdout).toMatch(/mirror: 7 files, 7 copied/)
+    const tc = readFileSync(join(dir, 'test.config'), 'utf8')
+    expect(tc).toMatch(/vep_cache += 's3:\/\/dest\/offline\/defaults-by-use\/data\/raw.githubusercontent.com\/nf-core\/test-datasets\/raredisease\/reference\/vep_cache_and_plugins.tar.gz'/)
+    expect(tc).not.toMatch(/lineage_db +=/)
+  })
+
+  it('counts params set in files the test profile includes as the test\'s: their failure is fatal', async () => {
+    const name = 'testdata-includes'
+    stageFixture(p, name)
+    http.add({ path: '/raw/modules/data/genomics/mus_musculus/rnaseq_expression/SRP254919.samplesheet.csv', body: 'sample,condition\nSRX8042381,control\n' })
+    const r = await p.script('mirror', [name], { env: { ...env, SOURCE_REWRITE: `${env.SOURCE_REWRITE};https://ftp.ensembl.org=>${http.url}/nowhere;https://github.com=>${http.url}/raw/github` } })
+    expect(r.code).toBe(1)
+    expect(errs(r.stderr)).toMatch(/✗ https:\/\/ftp.ensembl.org\/pub\/release-81\/gtf\/mus_musculus\/Mus_musculus.GRCm38.81.gtf.gz \(gtf\): .*HTTP 404/)
+  })
+
   it('says so when the pipeline is not staged', async () => {
     const r = await p.script('mirror', ['rnaseq'], { env })
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe('mirror: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq (Dev) or just down (Prod)\n')
+    expect(r.stderr).toBe('mirror: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq (Dev) or just down rnaseq (Prod)\n')
     expect(existsSync(join(p.root, 'offline', 'rnaseq'))).toBe(false)
   })
 })

@@ -7,7 +7,7 @@ let p: Project
 beforeAll(() => {
   p = tmpProject()
   // fixtures staged as pipelines/<name>/<name>, as `just stage` leaves them
-  for (const [fixture, name] of [['basic', 'basic'], ['images-plain-and-hosts', 'hosts'], ['images-container-variable', 'vars'], ['images-config-profiles', 'closures']]) {
+  for (const [fixture, name] of [['basic', 'basic'], ['images-plain-and-hosts', 'hosts'], ['images-container-variable', 'vars'], ['images-config-profiles', 'closures'], ['images-ifelse-params-gpu', 'gpu']]) {
     placeStaged(p, fixture, name)
   }
 })
@@ -36,12 +36,18 @@ describe('just quay', () => {
   it('fails on unresolved declarations unless --allow-unresolved', async () => {
     const r = await p.just(['quay', 'vars'])
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/^\? modules\/local\/star_align\.nf:6: /m)
-    expect(r.stdout).toMatch(/^\? modules\/local\/tagged\.nf:2: /m)
-    expect(r.stderr).toBe('quay: vars: 2 declaration(s) unresolved (--allow-unresolved to accept them)\n')
+    expect(r.stdout).toBe('? modules/local/tagged.nf:2: container "quay.io/biocontainers/bcftools:${params.bcftools_version}" [registry quay.io]\n')
+    expect(r.stderr).toBe('quay: vars: 1 declaration(s) unresolved (--allow-unresolved to accept them)\n')
     const ok = await p.just(['quay', 'vars', '--allow-unresolved'])
     expect(ok.code).toBe(0)
-    expect(ok.stdout).toMatch(/^quay: all 1 images of vars are on quay\.io \(2 unresolved declaration\(s\) allowed\)$/m)
+    expect(ok.stdout).toMatch(/^quay: all 3 images of vars are on quay\.io \(1 unresolved declaration\(s\) allowed\)$/m)
+  })
+
+  it('judges every branch: the GPU image of an if/else off quay.io fails the release, named with where it is declared', async () => {
+    const r = await p.just(['quay', 'gpu'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('✗ docker.io/examplelab/variant_caller:r2.1-gpu (docker.io) declared in modules/local/variant_caller.nf:6\n')
+    expect(r.stderr).toBe('quay: gpu: 1 of 3 images are not on quay.io\n')
   })
 
   it('an unresolved declaration whose registry is known to be elsewhere fails even when allowed', async () => {
@@ -65,6 +71,6 @@ describe('just quay', () => {
   it('says to stage first', async () => {
     const r = await p.just(['quay', 'sarek'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe('quay: pipelines/sarek/sarek is not staged; run: just stage sarek (Dev) or just down (Prod)\n')
+    expect(r.stderr).toBe('quay: pipelines/sarek/sarek is not staged; run: just stage sarek (Dev) or just down sarek (Prod)\n')
   })
 })

@@ -63,7 +63,7 @@ describe('just run | stub | test | preview', () => {
   })
 
   it('takes leading KEY=VALUE words as variables, as every recipe does', async () => {
-    const { r, call } = await justRun(['test', 'NXF_WORK=/tmp/elsewhere', '--max_cpus', '2', 'X=1'])
+    const { r, call } = await justRun(['test', 'NXF_WORK=/tmp/elsewhere', '--max_cpus', '2', '--', 'X=1'])
     expect(r.code).toBe(0)
     expect(call.env.NXF_WORK).toBe('/tmp/elsewhere')
     expect(call.argv.slice(-3)).toEqual(['--max_cpus', '2', 'X=1'])
@@ -105,9 +105,9 @@ describe('just run | stub | test | preview', () => {
 
   it.each([
     ['run', ['nextflow'], 'run: java, docker not found on PATH; Nextflow needs Java 17 or later on PATH; the test profile runs its tasks in Docker containers'],
-    ['stub', ['java', 'docker'], 'run: nextflow not found on PATH; install Nextflow (the launcher script) and put it on PATH'],
-    ['test', ['nextflow', 'java'], 'run: docker not found on PATH; the test profile runs its tasks in Docker containers'],
-    ['preview', ['nextflow'], 'run: java not found on PATH; Nextflow needs Java 17 or later on PATH'],
+    ['stub', ['java', 'docker'], 'stub: nextflow not found on PATH; install Nextflow (the launcher script) and put it on PATH'],
+    ['test', ['nextflow', 'java'], 'test: docker not found on PATH; the test profile runs its tasks in Docker containers'],
+    ['preview', ['nextflow'], 'preview: java not found on PATH; Nextflow needs Java 17 or later on PATH'],
   ] as const)('%s with only %j on PATH says what is missing in one line', async (mode, tools, line) => {
     const only = fakeTools([...tools])
     try {
@@ -135,7 +135,7 @@ describe('just run | stub | test | preview', () => {
     symlinkSync('../pipeline.just', join(p.root, 'pipelines/empty/justfile'))
     const { r, call } = await justRun(['run'], 'pipelines/empty')
     expect(r.code).toBe(1)
-    expect(r.stderr.trim()).toBe('run: pipelines/empty/empty is not staged; run: just stage empty (Dev) or just down (Prod)')
+    expect(r.stderr.trim()).toBe('run: pipelines/empty/empty is not staged; run: just stage empty (Dev) or just down empty (Prod)')
     expect(call).toBeUndefined()
   })
 
@@ -172,7 +172,7 @@ describe('just smoke', () => {
 
   it.each([
     [['smoke'], 'smoke: PIPELINE is not set; name one, e.g. PIPELINE=rnaseq'],
-    [['smoke', 'nosuch'], 'smoke: pipelines/nosuch/nosuch is not staged; run: just stage nosuch (Dev) or just down (Prod)'],
+    [['smoke', 'nosuch'], 'smoke: pipelines/nosuch/nosuch is not staged; run: just stage nosuch (Dev) or just down nosuch (Prod)'],
   ])('`just %j` fails with one line', async (args, line) => {
     const { r, call } = await justRun(args, '')
     expect(r.code).toBe(1)

@@ -159,7 +159,7 @@ describe('just stage', () => {
       await p.just(['stage', 'basic', '3.10'], { env })
       rmSync(join(tree(p).code, 'main.nf'))
       const images = await p.just(['images'], { cwd: 'pipelines/basic', env })
-      expect(images.stderr).toBe('images: pipelines/basic/basic is not a whole release (no main.nf at its top); run: just stage basic (Dev) or just down (Prod)\n')
+      expect(images.stderr).toBe('images: pipelines/basic/basic is not a whole release (no main.nf at its top); run: just stage basic (Dev) or just down basic (Prod)\n')
       const r = await p.just(['stage', 'basic', '3.10'], { env })
       expect(r.code).toBe(0)
       expect(r.stdout).not.toMatch(/already staged/)

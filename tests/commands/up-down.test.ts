@@ -232,7 +232,7 @@ describe('just up / just down', () => {
       mkdirSync(join(p.root, 'pipelines/basic'))
       symlinkSync('../pipeline.just', join(p.root, 'pipelines/basic/justfile'))
       const r = await p.just(['down'], { cwd: 'pipelines/basic', env: { ...s3.env, S3_ROOT: 's3://bucket/empty' } })
-      expect(r.stderr.trim()).toBe('down: nothing under s3://bucket/empty/basic; run `just up` for basic on the Dev host first')
+      expect(r.stderr.trim()).toBe('down: nothing under s3://bucket/empty/basic; run `just up basic` on the Dev host first')
       const dead = `http://127.0.0.1:${await closedPort()}`
       const r2 = await p.just(['down'], { cwd: 'pipelines/basic', env: { ...s3.env, S3_ROOT: 's3://bucket/x', AWS_ENDPOINT_URL: dead} })
       expect(r2.stderr.trim()).toBe('down: s3://bucket/x/basic: cannot reach S3 (ECONNREFUSED); check AWS_ENDPOINT_URL and the network')

@@ -2,7 +2,7 @@
 // per-pipeline, success and error, with DEBUG=1 and without) nor of new_repo.sh's error path contains them.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { writeFileSync, cpSync, mkdirSync, symlinkSync } from 'node:fs'
+import { writeFileSync, cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
@@ -118,6 +118,32 @@ describe('secrets never reach the output', () => {
     for (const r of mine) for (const s of SECRETS) expect(r.out.includes(s), `${r.what} printed a secret`).toBe(false)
     const covered = new Set(runs.map((r) => r.what.split(' ')[0]))
     for (const r of [...ROOT, ...PER_PIPELINE]) expect(covered.has(r), `recipe ${r} not run`).toBe(true)
+  })
+
+  it('secrets set only in env/System-ENV or Pipeline-ENV are redacted too', async () => {
+    // REGISTRY_PASSWORD where System-ENV suggests it, read by recipes in a pipeline folder (just loads only
+    // Pipeline-ENV there); GITHUB_TOKEN in a Pipeline-ENV, read by a root recipe (just loads only System-ENV).
+    // S3_ROOT and ROWS are built from them, so the errors naming those values would print them
+    const FILE_PW = 'FileOnlyRegistryPassw0rd-0123', FILE_GH = 'ghp_PipelineEnvOnlyToken0123456789'
+    const sysEnv = join(dev.root, 'env/System-ENV'), pipeEnv = join(dev.root, 'pipelines/faults/Pipeline-ENV')
+    const [sys0, pipe0] = [readFileSync(sysEnv, 'utf8'), readFileSync(pipeEnv, 'utf8')]
+    writeFileSync(sysEnv, `${sys0}\nexport REGISTRY_PASSWORD=${FILE_PW}\nexport S3_ROOT="bucket-\${REGISTRY_PASSWORD}"\n`)
+    writeFileSync(pipeEnv, `${pipe0}\nexport GITHUB_TOKEN=${FILE_GH}\nexport ROWS="x\${GITHUB_TOKEN}"\n`)
+    try {
+      const noRoot = { S3_ROOT: undefined as unknown as string, REGISTRY_PASSWORD: undefined as unknown as string, GITHUB_TOKEN: undefined as unknown as string }
+      const cases: [string, string[], string][] = [
+        ['up (System-ENV)', ['up'], 'pipelines/faults'], ['down (System-ENV)', ['down'], 'pipelines/faults'],
+        ['mirror (Pipeline-ENV)', ['mirror', 'faults'], ''],
+      ]
+      for (const [what, args, cwd] of cases) {
+        for (const d of [{ DEBUG: '' }, { DEBUG: '1' }]) {
+          const r = await just(dev, what, args, cwd, { ...noRoot, ...d })
+          expect(r.code, `${what}: ${r.stderr}`).not.toBe(0)
+          expect(r.stderr, what).toMatch(/\*\*\*/)   // the value was there to print, and was hidden
+          for (const s of [FILE_PW, FILE_GH]) expect((r.stdout + r.stderr).includes(s), `${what} printed a secret from an env file`).toBe(false)
+        }
+      }
+    } finally { writeFileSync(sysEnv, sys0); writeFileSync(pipeEnv, pipe0) }
   })
 
   it('new_repo.sh error paths (also under bash -x) never print GITLAB_TOKEN', async () => {

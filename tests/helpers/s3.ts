@@ -17,7 +17,7 @@ export interface TestS3 {
 
 /** Start s3rver with the given buckets; its data lives in a temp dir removed on stop. */
 export async function startS3(buckets: string[] = ['bucket']): Promise<TestS3> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'   // as the toolkit's own clients do
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'   // as the toolkit's bundles do (build.mjs define)
   const dir = mkdtempSync(join(tmpdir(), 'nfo-s3-'))
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name })) })
   const info = (await server.run()) as AddressInfo

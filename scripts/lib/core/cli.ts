@@ -1,19 +1,11 @@
 // cli: the shape every entry script shares: argument words, one-line errors, secrets kept out of output.
 import minimist from 'minimist'
+import { type Args, type CommandSpec, helpText, parseCommandLine } from './args.js'
+
+export type { Args, CommandSpec } from './args.js'
 
 /** An expected failure: printed as one line `<command>: <message>`, never with a stack. */
 export class UserError extends Error {}
-
-export interface Args {
-  /** positional words, always strings (`3.10` stays `3.10`) */
-  _: string[]
-  /** `KEY=VALUE` words (upper-case keys), as `just stage PIPELINE=rnaseq` passes them */
-  vars: Record<string, string>
-  /** `--flag` / `--key value` options */
-  flags: Record<string, string | boolean>
-  /** words after `--`, passed through untouched (e.g. to nextflow) */
-  rest: string[]
-}
 
 const KEY_VALUE = /^([A-Z_][A-Z0-9_]*)=(.*)$/s
 
@@ -44,8 +36,16 @@ export function redact(text: string, secrets: string[]): string {
   return out
 }
 
+/** Secret values read from env files (env/System-ENV, Pipeline-ENV): the process env is not the only source. */
+const fileSecrets = new Set<string>()
+
+/** Remember the secret values of a loaded environment, so that output never carries them either. */
+export function rememberSecrets(env: Record<string, string | undefined>): void {
+  for (const n of SECRET_NAMES) { const v = env[n]; if (v && v.length >= 4) fileSecrets.add(v) }
+}
+
 function secretValues(): string[] {
-  return SECRET_NAMES.map((n) => process.env[n] ?? '').filter((v) => v.length >= 4)
+  return [...SECRET_NAMES.map((n) => process.env[n] ?? ''), ...fileSecrets].filter((v) => v.length >= 4)
 }
 
 /** Wrap stdout/stderr so that no output of ours, errors included, can carry a secret. */
@@ -72,9 +72,20 @@ export function describeError(err: unknown): string {
   return (e?.message ?? String(err)).split('\n')[0]
 }
 
-/** Run an entry script: parse args, print an expected failure as one line, set the exit code. */
-export async function main(command: string, fn: (args: Args) => Promise<void | number>, boolean: string[] = []): Promise<void> {
+/**
+ * Run an entry script: check its words against `spec` (anything undeclared: one line with the usage, exit 2,
+ * nothing done; -h/--help: the help, exit 0, nothing done), then run `fn`, printing an expected failure as
+ * one line and setting the exit code. `argv` defaults to the process's words.
+ */
+export async function main(command: string, spec: CommandSpec & { argv?: string[] }, fn: (args: Args) => Promise<void | number>): Promise<void> {
   guardOutput()
+  const parsed = parseCommandLine(spec.argv ?? process.argv.slice(2), spec)
+  if (parsed.kind === 'help') { process.stdout.write(helpText(command, spec)); return }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`${command}: ${parsed.message}; usage: ${spec.usage}\n`)
+    process.exitCode = 2
+    return
+  }
   const onSignal = (sig: NodeJS.Signals) => {
     process.stderr.write(`\n${command}: interrupted (${sig}); re-run to finish\n`)
     process.exit(sig === 'SIGINT' ? 130 : 143)
@@ -82,7 +93,7 @@ export async function main(command: string, fn: (args: Args) => Promise<void | n
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const code = await fn(parseArgs(process.argv.slice(2), boolean))
+    const code = await fn(parsed.args)
     if (typeof code === 'number') process.exitCode = code
   } catch (err) {
     if (process.env.DEBUG === '1' && !(err instanceof UserError)) console.error(err)

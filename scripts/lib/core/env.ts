@@ -1,6 +1,6 @@
 // env: read `export VAR=...` files as bash `source` would, with values already in the environment winning.
-import { readFileSync } from 'node:fs'
-import { UserError } from './cli.js'
+import { rememberSecrets, UserError } from './cli.js'
+import { readTextIf } from './fsx.js'
 
 export type Env = Record<string, string | undefined>
 
@@ -76,15 +76,12 @@ export function loadEnvFiles(files: { path: string; required?: boolean; label?: 
   const vars: Env = { ...processEnv }
   const keep = protectedNames(processEnv)
   for (const f of files) {
-    let text: string
-    try { text = readFileSync(f.path, 'utf8') } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' && !f.required) continue
-      throw new UserError(code === 'ENOENT' ? `${f.path} is missing; restore it (git checkout ${f.label ?? f.path})`
-        : `cannot read ${f.path}: ${code ?? e}`)
-    }
-    applyEnvText(text, vars, keep, f.path)
+    let text: string | undefined
+    try { text = readTextIf(f.path) } catch (e) { throw new UserError(`cannot read ${f.path}: ${(e as NodeJS.ErrnoException).code ?? e}`) }
+    if (text === undefined && f.required) throw new UserError(`${f.path} is missing; restore it (git checkout ${f.label ?? f.path})`)
+    if (text !== undefined) applyEnvText(text, vars, keep, f.path)
   }
+  rememberSecrets(vars)   // a password in env/System-ENV or Pipeline-ENV is as secret as an exported one
   return vars
 }
 

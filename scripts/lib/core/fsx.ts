@@ -1,7 +1,8 @@
-// fsx: file writes that never leave a half-written file under its final name.
+// fsx: file writes that never leave a half-written file under its final name, and the one text reader.
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { UserError } from './cli.js'
 
 /** A temp name beside `target`, unique to this process, recognisable for cleanup. */
 export const tmpName = (target: string) => join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
@@ -85,4 +86,22 @@ export function ensureLink(path: string, target: string): boolean {
   if (st?.isDirectory()) rmSync(path, { recursive: true, force: true })
   renameSync(tmp, path)
   return true
+}
+
+/**
+ * The one text reader: a UTF-8 file's content, or undefined when it does not exist. Any other failure
+ * (EACCES, EISDIR...) is thrown: an unreadable file is not the same as an absent one.
+ */
+export function readTextIf(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8') } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw e
+  }
+}
+
+/** A UTF-8 file that must exist: its content, or one UserError `missing` (what is absent and what to do). */
+export function readTextOr(path: string, missing: string): string {
+  const text = readTextIf(path)
+  if (text === undefined) throw new UserError(missing)
+  return text
 }

@@ -9,6 +9,7 @@ import { EnvHttpProxyAgent, fetch, type Dispatcher, type Response } from 'undici
 import { UserError } from './cli.js'
 import type { Env } from './env.js'
 import { tmpName } from './fsx.js'
+import { classify, pause, retryPolicy, shouldRetry, transientStatus } from './retry.js'
 
 /** A non-2xx answer that retrying will not fix (403, 404, ...). */
 export class HttpError extends UserError {
@@ -32,14 +33,11 @@ function dispatcherFor(env: Env): Dispatcher {
   return agent
 }
 
-const TRANSIENT = new Set([408, 425, 429, 500, 502, 503, 504])
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
 export interface GetOptions {
   env: Env
   headers?: Record<string, string>
   method?: 'GET' | 'HEAD'
-  /** attempts in all (default 5) */
+  /** attempts in all (default: the retry policy's 5) */
   attempts?: number
   /** statuses returned to the caller instead of thrown (e.g. [404] to probe) */
   allow?: number[]
@@ -52,29 +50,22 @@ export function networkMessage(url: string, err: unknown): string {
   return `cannot reach ${new URL(url).origin} (${code}); check the network, or HTTPS_PROXY/NO_PROXY`
 }
 
-function backoff(env: Env, attempt: number): number {
-  const base = Number(env.NF_OFFLINE_RETRY_MS ?? 400)
-  return base * 2 ** attempt * (0.75 + Math.random() / 2)
-}
-
-/** GET (or HEAD) `url`, following redirects; retry 5xx/429/resets with backoff; throw HttpError otherwise. */
+/** GET (or HEAD) `url`, following redirects; retry what the retry policy calls transient; throw HttpError otherwise. */
 export async function httpGet(url: string, opts: GetOptions): Promise<Response> {
-  const attempts = opts.attempts ?? 5
+  const policy = retryPolicy(opts.env, opts.attempts)
   for (let attempt = 0; ; attempt++) {
     let res: Response
     try {
       res = await fetch(url, { method: opts.method ?? 'GET', headers: opts.headers, redirect: 'follow', dispatcher: dispatcherFor(opts.env) })
     } catch (err) {
-      const code = ((err as { cause?: NodeJS.ErrnoException }).cause)?.code
-      const permanent = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || (code === 'ECONNREFUSED' && attempt >= 1)
-      if (permanent || attempt + 1 >= attempts) throw new UserError(networkMessage(url, err), { cause: err })
-      await sleep(backoff(opts.env, attempt))
+      if (!shouldRetry(policy, classify(err), attempt)) throw new UserError(networkMessage(url, err), { cause: err })
+      await pause(policy, attempt)
       continue
     }
     if (res.ok || opts.allow?.includes(res.status)) return res
     await res.body?.cancel().catch(() => {})
-    if (TRANSIENT.has(res.status) && attempt + 1 < attempts) {
-      await sleep(backoff(opts.env, attempt))
+    if (transientStatus(res.status) && shouldRetry(policy, 'transient', attempt)) {
+      await pause(policy, attempt)
       continue
     }
     throw new HttpError(url, res.status)
@@ -95,7 +86,7 @@ export interface Downloaded { path: string; size: number; sha256: string }
  */
 export async function downloadFile(url: string, path: string, opts: GetOptions & { onBytes?: (n: number) => void }): Promise<Downloaded> {
   await mkdir(dirname(path), { recursive: true })
-  const attempts = opts.attempts ?? 5
+  const policy = retryPolicy(opts.env, opts.attempts)
   for (let attempt = 0; ; attempt++) {
     const res = await httpGet(url, opts)
     const tmp = tmpName(path)
@@ -115,12 +106,13 @@ export async function downloadFile(url: string, path: string, opts: GetOptions &
     } catch (err) {
       await rm(tmp, { force: true })
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOSPC' || code === 'EACCES' || attempt + 1 >= attempts) {
+      // a body cut mid-way: the policy's verdict (httpGet already retried what failed before the body)
+      if (err instanceof UserError || !shouldRetry(policy, classify(err), attempt)) {
         if (code === 'ENOSPC') throw new UserError(`disk full writing ${path}; free some space and re-run`)
         if (err instanceof UserError) throw err
         throw new UserError(`download ${url}: ${(err as Error).message}`, { cause: err })
       }
-      await sleep(backoff(opts.env, attempt))
+      await pause(policy, attempt)
     }
   }
 }

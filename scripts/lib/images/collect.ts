@@ -1,7 +1,6 @@
-// images: every Docker image a pipeline can use under `-profile docker`, from its .nf files and the configs Nextflow loads.
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { altsOf, dockerScope, evaluate, parseExpr, type Val } from './container-expr.js'
+// images-collect: every Docker image a pipeline can use under `-profile docker`, from its .nf texts and config
+// settings (pure: config.ts reads the files). Each literal a container may be is an image; the rest is unresolved.
+import { altsOf, dockerScope, evaluate, parseExpr, type Alt, type Val } from './container-expr.js'
 import { lex } from '../nf-config/lexer.js'
 import { ConfigSyntaxError } from '../nf-config/types.js'
 import { scanNf, type Found } from './container-scan.js'
@@ -13,8 +12,6 @@ export interface UnresolvedDecl {
   text: string
   /** the registry it would come from, when the text says so even though the rest is unknown */
   registry?: string
-  /** the images it may be, when there are a few known ones */
-  candidates?: string[]
 }
 export interface ImageReport {
   images: ImageEntry[]
@@ -28,48 +25,51 @@ export interface ImageReport {
 /** A `process.container` setting from the loaded configs. */
 export interface ConfigContainer { at: string; raw: string; value: Val }
 export interface ConfigView { dockerRegistry?: string; containers: ConfigContainer[]; problems: string[] }
+/** One .nf file of the pipeline: its path relative to the pipeline, and its text. */
+export interface NfSource { path: string; text: string }
 
-/** Directories never part of the pipeline's code (run leftovers, VCS). */
-const SKIP = new Set(['node_modules', '.git', 'work', '.nextflow', 'results'])
-
-/** Every `*.nf` below `dir`, relative, sorted; a plain walk (no glob library) keeps start-up short. */
-export function nfFiles(dir: string, rel = ''): string[] {
-  const out: string[] = []
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-    const path = rel ? `${rel}/${e.name}` : e.name
-    if (e.isDirectory() && !SKIP.has(e.name)) out.push(...nfFiles(dir, path))
-    else if (e.isFile() && e.name.endsWith('.nf')) out.push(path)
-  }
-  return rel ? out : out.sort()
-}
-
-/** Scan `dir` (a staged pipeline): .nf declarations plus config ones, resolved with the pipeline's docker.registry. */
-export function collectImages(dir: string, config: ConfigView): ImageReport {
+/** The report of a pipeline's .nf files and config settings, resolved with the pipeline's docker.registry. */
+export function collectImages(nf: NfSource[], config: ConfigView): ImageReport {
   const found: { at: string; f: Found }[] = []
-  for (const file of nfFiles(dir)) {
-    for (const f of scanNf(readFileSync(`${dir}/${file}`, 'utf8'))) found.push({ at: `${file}:${f.line}`, f })
-  }
+  for (const file of nf) for (const f of scanNf(file.text)) found.push({ at: `${file.path}:${f.line}`, f })
   for (const c of config.containers) found.push({ at: c.at, f: { line: 0, text: `container = ${collapse(c.raw)}`, value: c.value, notes: [] } })
   return { ...buildReport(found, config.dockerRegistry), problems: config.problems }
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim()
 
-/** Group resolved declarations by qualified image; everything else is listed as unresolved. */
+/**
+ * Image URLs only Singularity/Apptainer pull (`https://depot…`, `oras://…`): not Docker images. nf-core modules
+ * name them in the branch a Docker run never takes, as `nextflow inspect -profile docker` shows.
+ */
+export const singularityOnly = (ref: string) => /^\s*(https?|oras|shub|library):\/\//i.test(ref)
+
+/** What a declaration may be under Docker: images (each exact literal) and what stays unknown (partial texts). */
+export function splitAlts(v: Val): { images: string[]; partial: Alt[]; dropped: number } {
+  const alts = altsOf(v)
+  const docker = alts.filter((a) => !(a.prefix && singularityOnly(a.prefix)))
+  return {
+    images: docker.filter((a) => a.exact && a.prefix.trim()).map((a) => a.prefix),
+    partial: docker.filter((a) => !a.exact),
+    dropped: alts.length - docker.length,
+  }
+}
+
+/** Group resolved declarations by qualified image; what may still be another name is listed as unresolved. */
 export function buildReport(found: { at: string; f: Found }[], dockerRegistry: string | undefined): ImageReport {
   const byImage = new Map<string, ImageEntry>()
   const unresolved: UnresolvedDecl[] = []
   for (const { at, f } of found) {
-    const v = f.value
-    if (v.k === 'known' && typeof v.v === 'string' && v.v.trim()) {
-      const q = qualifyImage(v.v, dockerRegistry)
+    const { images, partial, dropped } = splitAlts(f.value)
+    for (const ref of images) {
+      const q = qualifyImage(ref, dockerRegistry)
       const e = byImage.get(q.image) ?? { ...q, declared_in: [] }
       if (!e.declared_in.includes(at)) e.declared_in.push(at)
       byImage.set(q.image, e)
-      continue
     }
-    if (v.k === 'known' && (v.v === null || v.v === '')) continue   // `container null`: no container at all
-    unresolved.push(describeUnresolved(at, f, dockerRegistry))
+    if (partial.length) unresolved.push(describeUnresolved(at, f, partial, dockerRegistry))
+    // every alternative is a Singularity URL: Docker has nothing to run, which must not pass silently
+    else if (!images.length && dropped) unresolved.push({ at, text: `${f.text} (no Docker image among its values)` })
   }
   const images = [...byImage.values()].sort((a, b) => a.image < b.image ? -1 : a.image > b.image ? 1 : 0)
   for (const e of images) e.declared_in.sort(byLocation)
@@ -77,14 +77,10 @@ export function buildReport(found: { at: string; f: Found }[], dockerRegistry: s
   return { images, unresolved, dockerRegistry }
 }
 
-function describeUnresolved(at: string, f: Found, dockerRegistry: string | undefined): UnresolvedDecl {
-  const alts = altsOf(f.value)
+function describeUnresolved(at: string, f: Found, partial: Alt[], dockerRegistry: string | undefined): UnresolvedDecl {
   const out: UnresolvedDecl = { at, text: f.notes.length ? `${f.text} (${f.notes.join('; ')})` : f.text }
-  if (alts && alts.length) {
-    const regs = alts.map((a) => registryOfPrefix(a.prefix, a.exact, dockerRegistry))
-    if (regs.every((r) => r && r === regs[0])) out.registry = regs[0]
-    if (alts.every((a) => a.exact && a.prefix.trim())) out.candidates = [...new Set(alts.map((a) => qualifyImage(a.prefix, dockerRegistry).image))].sort()
-  }
+  const regs = partial.map((a) => registryOfPrefix(a.prefix, a.exact, dockerRegistry))
+  if (regs.every((r) => r && r === regs[0])) out.registry = regs[0]
   return out
 }
 

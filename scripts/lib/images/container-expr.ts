@@ -1,13 +1,17 @@
 // container-expr: parse and evaluate the Groovy expression of a container declaration, as it runs under Docker.
-// Three-valued: `workflow.containerEngine` is 'docker'; params, task.ext, method calls are unknown, so
-// `'singularity' == engine && unknown` is false while `!= 'singularity' || unknown` is true.
+// Three-valued: `workflow.containerEngine` is 'docker'; params and task.ext are unknown, so
+// `'singularity' == engine && unknown` is false while `!= 'singularity' || unknown` is true. An unknown keeps the
+// strings it may be (each literal branch of an undecided ternary): those are images Docker may pull.
 import { ExprParser, ParseError } from '../nf-config/expr.js'
+import { callMethod } from '../nf-config/methods.js'
+import { truthy as groovyTruth } from '../nf-config/values.js'
 import type { Tok } from '../nf-config/lexer.js'
 import type { Expr } from '../nf-config/types.js'
 
 export type Known = string | number | boolean | null | Known[]
 /** A possible string outcome of an unknown value: its literal beginning, and whether that is all of it. */
 export interface Alt { prefix: string; exact: boolean }
+/** An unknown's `alts`: every string it may be; none given means it may be anything. */
 export type Val = { k: 'known'; v: Known } | { k: 'unk'; alts?: Alt[] }
 
 /** Parse one expression from `toks` at `start` with the config reader's parser; `nested` lets newlines continue
@@ -37,7 +41,8 @@ export const dockerScope: Scope = (names) =>
 
 const unk = (alts?: Alt[]): Val => ({ k: 'unk', alts })
 const known = (v: Known): Val => ({ k: 'known', v })
-const truthy = (v: Known) => !(v === null || v === false || v === '' || v === 0 || (Array.isArray(v) && v.length === 0))
+/** Groovy truth (one rule for the toolkit: nf-config/values.ts); a known value always has one. */
+const truthy = (v: Known) => groovyTruth(v) === true
 /** Three-valued NOT, and AND of conditions (empty: true). */
 export const not = (v: Val): Val => v.k === 'known' ? known(!truthy(v.v)) : unk()
 export function and(conds: Val[]): Val {
@@ -46,14 +51,17 @@ export function and(conds: Val[]): Val {
 }
 const eq = (a: Known, b: Known): boolean => Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) === JSON.stringify(b) : a === b
 
-/** What string outcomes a value may have (an unknown without alternatives: anything). */
-export function altsOf(v: Val): Alt[] | undefined {
-  if (v.k === 'known') return typeof v.v === 'string' ? [{ prefix: v.v, exact: true }] : undefined
-  return v.alts
+/** Anything at all: a text with no known beginning. */
+export const ANYTHING: Alt = { prefix: '', exact: false }
+
+/** The strings a value may be: a known string, none for null (no container), anything for what is not known. */
+export function altsOf(v: Val): Alt[] {
+  if (v.k === 'known') return typeof v.v === 'string' ? [{ prefix: v.v, exact: true }] : v.v === null ? [] : [ANYTHING]
+  return v.alts ?? [ANYTHING]
 }
-function union(a: Val, b: Val): Val {
-  const x = altsOf(a), y = altsOf(b)
-  return unk(x && y ? dedupe([...x, ...y]) : undefined)
+/** Either of two values: an unknown that may be any string either may be. */
+export function union(a: Val, b: Val): Val {
+  return unk(dedupe([...altsOf(a), ...altsOf(b)]))
 }
 const dedupe = (alts: Alt[]) => alts.filter((a, i) => alts.findIndex((b) => b.prefix === a.prefix && b.exact === a.exact) === i)
 
@@ -79,7 +87,7 @@ export function evaluate(n: Expr, scope: Scope): Val {
       let alts: Alt[] = [{ prefix: '', exact: true }]
       for (const p of n.parts) {
         const v = typeof p === 'string' ? known(p) : evaluate(p, scope)
-        const next = v.k === 'known' ? [{ prefix: v.v === null ? 'null' : String(v.v), exact: true }] : v.alts ?? [{ prefix: '', exact: false }]
+        const next = v.k === 'known' ? [{ prefix: v.v === null ? 'null' : String(v.v), exact: true }] : altsOf(v)
         alts = alts.flatMap((a) => a.exact ? next.map((b) => ({ prefix: a.prefix + b.prefix, exact: b.exact })) : [a])
       }
       alts = dedupe(alts)
@@ -97,7 +105,14 @@ export function evaluate(n: Expr, scope: Scope): Val {
       return union(a, b)
     }
     case 'bin': return binary(n.op, evaluate(n.l, scope), evaluate(n.r, scope))
-    default: return unk()   // calls, indexing, maps, closures: never run
+    case 'call': {
+      // a method of a known value (`['singularity', 'apptainer'].contains(workflow.containerEngine)`); free calls never run
+      const obj = n.obj && evaluate(n.obj, scope), args = n.args.map((a) => evaluate(a, scope))
+      if (!obj || obj.k !== 'known' || args.some((a) => a.k !== 'known')) return unk()
+      const v = callMethod(obj.v, n.name, args.map((a) => (a as { v: Known }).v))
+      return v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v)) ? unk() : known(v as Known)
+    }
+    default: return unk()   // indexing, maps, closures: never run
   }
 }
 
@@ -110,7 +125,7 @@ function binary(op: string, a: Val, b: Val): Val {
   }
   if (a.k !== 'known' || b.k !== 'known') {
     if (op === '+' && a.k === 'known' && typeof a.v === 'string') return unk([{ prefix: a.v, exact: false }])
-    if (op === '+' && a.k === 'unk' && a.alts) return unk(a.alts.map((x) => ({ prefix: x.prefix, exact: false })))
+    if (op === '+' && a.k === 'unk') return unk(altsOf(a).map((x) => ({ prefix: x.prefix, exact: false })))
     return unk()
   }
   switch (op) {

@@ -1,5 +1,5 @@
 // container-scan: find the container declarations of a .nf file and evaluate each as Nextflow would under Docker.
-import { altsOf, and, dockerScope, evaluate, not, parseExpr, type Scope, type Val } from './container-expr.js'
+import { altsOf, and, dockerScope, evaluate, not, parseExpr, union, type Scope, type Val } from './container-expr.js'
 import { lex, type Tok } from '../nf-config/lexer.js'
 import { ConfigSyntaxError, type Expr } from '../nf-config/types.js'
 
@@ -130,8 +130,7 @@ function varScope(vars: Map<string, Expr[]>, notes: string[], missing: { variabl
     const shown = vals.map((v) => v.k === 'known' ? JSON.stringify(v.v) : '?')
     if (vals.every((v) => v.k === 'known' && JSON.stringify(v.v) === JSON.stringify((vals[0] as { v: unknown }).v))) return vals[0]
     notes.push(`${names[0]} is assigned ${vals.length} values: ${[...new Set(shown)].join(' | ')}`)
-    const alts = vals.map(altsOf)
-    return { k: 'unk', alts: alts.every(Boolean) ? alts.flat() as NonNullable<ReturnType<typeof altsOf>> : undefined }
+    return vals.slice(1).reduce(union, vals[0])
   }
 }
 

@@ -14,7 +14,7 @@ export const imagesText = (r: ImageReport) => r.images.map((e) => `${e.image}\n`
 export const imagesJson = (r: ImageReport) => JSON.stringify({ images: r.images, unresolved: r.unresolved }, null, 2) + '\n'
 
 export const describeUnresolved = (u: UnresolvedDecl) =>
-  `${u.at}: ${u.text}${u.registry ? ` [registry ${u.registry}]` : ''}${u.candidates ? ` [one of: ${u.candidates.join(', ')}]` : ''}`
+  `${u.at}: ${u.text}${u.registry ? ` [registry ${u.registry}]` : ''}`
 
 export const declared = (e: ImageEntry) => e.declared_in.length > 3
   ? `${e.declared_in.slice(0, 3).join(', ')} and ${e.declared_in.length - 3} more`

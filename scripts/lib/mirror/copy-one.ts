@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
 import { HttpError } from '../core/http.js'
+import { classify, pause, retryPolicy, shouldRetry } from '../core/retry.js'
 import { s3Message } from '../s3/client.js'
 import { openSource, sourceSize, type SourceS3 } from './sources.js'
 
@@ -32,8 +33,6 @@ export interface TransferOptions {
   queueSize?: number
   attempts?: number
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
  * Sizes of every object under `prefix` (one paginated listing, instead of a HEAD per file); `etags`, if
@@ -120,7 +119,8 @@ export async function probeSkip(job: Job, existing: number, o: TransferOptions, 
 
 /**
  * Copy `job` to S3 unless an object of the same size is there (`existing`: its size from a listing).
- * A fault mid-stream (reset, short body, S3 5xx) restarts the file, with backoff; 4xx answers do not.
+ * A fault mid-stream (reset, short body, S3 5xx: the retry policy's transient faults) restarts the file,
+ * with backoff; 4xx answers do not.
  */
 export async function transferOne(job: Job, existing: number | undefined, o: TransferOptions): Promise<Done> {
   const where = `s3://${job.bucket}/${job.key}`
@@ -135,7 +135,7 @@ export async function transferOne(job: Job, existing: number | undefined, o: Tra
     const skipped = await probeSkip(job, existing, o)
     if (skipped) return skipped
   }
-  const attempts = o.attempts ?? 4
+  const policy = retryPolicy(o.env, o.attempts ?? 4)
   for (let attempt = 0; ; attempt++) {
     const src = await openSource(job.url, o.env, o.sources)
     const m = meter(src.size, o.onBytes)
@@ -145,12 +145,12 @@ export async function transferOne(job: Job, existing: number | undefined, o: Tra
     } catch (err) {
       src.body.destroy()
       m.stream.destroy()
-      if (err instanceof UserError || attempt + 1 >= attempts) {
+      if (err instanceof UserError || !shouldRetry(policy, classify(err), attempt)) {
         if (err instanceof UserError) throw err
         const e = err as { name?: string; $metadata?: unknown; message?: string }
         throw new UserError(e.$metadata ? s3Message(err, where) : `copy ${job.url}: ${e.message ?? err}`, { cause: err })
       }
-      await sleep(Number(o.env.NF_OFFLINE_RETRY_MS ?? 400) * 2 ** attempt)
+      await pause(policy, attempt)
     }
   }
 }

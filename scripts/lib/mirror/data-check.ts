@@ -3,6 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
+import { readTextIf } from '../core/fsx.js'
 import { ConfigSyntaxError, loadConfig } from '../nf-config/index.js'
 import { fmtBytes } from '../core/progress.js'
 import { normalizePath } from './data-keys.js'
@@ -36,7 +37,7 @@ export function profileRefs(staged: string, name: string): DataRef[] {
   if (!readFileSync(tc, 'utf8').includes(MARKER)) throw new UserError(`pipelines/${name}/test.config does not point at S3 yet; run: just mirror ${name}`)
   let cfg
   try {
-    cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], env: {}, readFile: (p) => { try { return readFileSync(p, 'utf8') } catch { return undefined } } })
+    cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], env: {}, readFile: readTextIf })
   } catch (e) {
     if (e instanceof ConfigSyntaxError) throw new UserError(e.message, { cause: e })
     throw e

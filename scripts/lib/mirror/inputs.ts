@@ -1,9 +1,10 @@
 // mirror-inputs: evaluate the staged pipeline's ORIGINAL test profile, and read the text files that list URLs.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { requireStaged } from '../stage/staged-tree.js'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { readTextIf, readTextOr } from '../core/fsx.js'
 import { ConfigSyntaxError, loadConfig, type LoadedConfig } from '../nf-config/index.js'
 import { listingUrls } from './samplesheet.js'
 import { readSource, type SourceS3 } from './sources.js'
@@ -22,11 +23,11 @@ export function loadTestProfile(staged: string, name: string): TestProfile {
   const origPath = join(staged, 'conf', 'test.config.orig')
   const linkPath = join(staged, 'conf', 'test.config')
   requireStaged(dirname(staged), name)
-  const original = existsSync(origPath) ? readFileSync(origPath, 'utf8') : undefined
+  const original = readTextIf(origPath)
   if (original === undefined) throw new UserError(`pipelines/${name}/${name}/conf/test.config.orig is missing (the pipeline has no test profile, or was not staged by just stage)`)
   const readFile = (abs: string) => {
     if (abs === linkPath || abs === origPath) return original
-    try { return readFileSync(abs, 'utf8') } catch { return undefined }
+    return readTextIf(abs)
   }
   const orig = (m: string) => m.replace(/^conf\/test\.config:/, 'conf/test.config.orig:')
   let cfg: LoadedConfig
@@ -62,9 +63,7 @@ export async function readSheet(input: Extract<InputPlan, { kind: 'sheet' }>, en
     })).toString('utf8')
   }
   else {
-    try { text = readFileSync(input.source, 'utf8') } catch {
-      throw new UserError(`samplesheet ${input.source} (params.input, ${input.at}) does not exist`)
-    }
+    text = readTextOr(input.source, `samplesheet ${input.source} (params.input, ${input.at}) does not exist`)
   }
   const name = basename(input.source.split(/[?#]/)[0])
   try {

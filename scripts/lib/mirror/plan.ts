@@ -1,20 +1,24 @@
-// mirror-plan: `just mirror --plan`: the files a test profile needs and their S3 URIs, without S3 or network.
+// mirror-plan: `just mirror --plan`: the files a test profile needs and their S3 URIs; no S3 writes, and the only
+// network use is a HEAD of each pipeline default (its size decides whether it is copied).
 import { readFileSync } from 'node:fs'
 import type { Context } from '../core/context.js'
+import { fmtBytes } from '../core/progress.js'
 import { dataPrefix, dataUri } from './data-keys.js'
-import { loadTestProfile } from './inputs.js'
-import { overrides } from './run.js'
+import { loadPlan } from './load-plan.js'
+import { overrides } from './overrides.js'
 import { listingUrls } from './samplesheet.js'
+import { SourceS3 } from './sources.js'
 import { writeTestConfig, MARKER } from './test-config.js'
-import { planProfile, planUrls } from './test-profile.js'
+import { planUrls } from './test-profile.js'
 
-export function printPlan(ctx: Context, rows?: number): void {
+export async function printPlan(ctx: Context, rows?: number): Promise<void> {
   const name = ctx.pipeline!
   const s3Root = ctx.env.S3_ROOT || 's3://S3_ROOT'
-  const { cfg, original } = loadTestProfile(ctx.staged!, name)
-  const plan = planProfile(cfg, ctx.staged!, { skip: (ctx.env.MIRROR_SKIP ?? '').split(',').map((x) => x.trim()).filter(Boolean) })
+  const sources = new SourceS3(ctx.env)
+  const { original, plan, sized } = await loadPlan(ctx.staged!, name, ctx.env, sources).finally(() => sources.destroy())
   const out: string[] = []
   const line = (what: string, url: string) => out.push(`  ${what}: ${url}\n      → ${dataUri(s3Root, name, url)}`)
+  const size = (u: string) => sized.sizes.has(u) ? fmtBytes(sized.sizes.get(u)!) : `size unknown: ${sized.errors.get(u)}`
   const input = plan.input
   if (input?.kind === 'sheet') {
     out.push(`input: samplesheet ${input.source} (${input.at})`)
@@ -24,7 +28,7 @@ export function printPlan(ctx: Context, rows?: number): void {
     } else out.push('  (remote: its cells are read and mirrored by the real run)')
   } else if (input?.kind === 'list') out.push(`input: a list of ${input.urls.length} files (${input.at})`)
   else out.push('input: none')
-  for (const f of plan.files) for (const u of f.urls) line(`${f.param}${f.listing ? ' (may list URLs)' : ''}${f.fromTest ? '' : ' [pipeline default]'}`, u)
+  for (const f of plan.files) for (const u of f.urls) line(`${f.param}${f.listing ? ' (may list URLs)' : ''}${f.fromTest ? '' : ` [pipeline default, ${size(u)}; used: ${f.use}]`}`, u)
   if (plan.genome) for (const g of plan.genome.files) line(`genome '${plan.genome.name}'.${g.attr}`, g.url)
   for (const d of plan.genome?.dirs ?? []) out.push(`  genome '${plan.genome!.name}'.${d.attr}: ${d.url} (a directory: each object under it, listed by the real run)`)
   for (const p of plan.prefixes) out.push(`  prefix ${p.param} = ${p.url} (never copied; redirected${p.param === 'igenomes_base' && !plan.genome ? ' only with a genome' : ''})`)
@@ -33,7 +37,9 @@ export function printPlan(ctx: Context, rows?: number): void {
   const mapped = new Map(planUrls(plan).map((u) => [u, dataUri(s3Root, name, u)]))
   const p = dataPrefix(s3Root, name)
   const inputUri = input?.kind === 'sheet' ? `s3://${p.bucket}/${p.key}/inputs3.csv` : undefined
-  const tc = writeTestConfig(original, overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY))
+  const o = overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY)
+  for (const w of o.warnings) out.push(`  warning: ${w}`)
+  const tc = writeTestConfig(original, o.overrides)
   out.push(`${planUrls(plan).length} files named directly; test.config would end with:`, tc.slice(tc.indexOf(MARKER)))
   console.log(out.join('\n'))
 }

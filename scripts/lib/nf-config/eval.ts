@@ -3,6 +3,7 @@ import {
   cast, closureValue, deepEqual, groovyString, hasUnresolved, isMap, isMissing, setKey, truthy, unresolvedOf, type Resolver,
 } from './values.js'
 import { runClosure } from './closure.js'
+import { callMethod } from './methods.js'
 import type { Expr, Value } from './types.js'
 
 type Map_ = { [k: string]: Value }
@@ -135,7 +136,7 @@ function arith(op: string, a: number, b: number): Value | undefined {
   return undefined
 }
 
-// Methods of strings, lists and maps that configs use on plain values; anything else is unresolved.
+// Methods on plain values (nf-config/methods.ts); System.getenv and anything unknown are handled here.
 function call(e: Expr & { k: 'call' }, r: Resolver): Value {
   const u = () => unresolvedOf(e, r)
   if (e.obj !== null && e.args.length === 1 && e.args[0].k === 'closure') {
@@ -150,47 +151,5 @@ function call(e: Expr & { k: 'call' }, r: Resolver): Value {
   if (e.obj === null || args.some(hasUnresolved)) return u()
   const v = evaluate(e.obj, r)
   if (v === null && e.obj.k === 'prop' && e.obj.safe) return null
-  if (hasUnresolved(v)) return u()
-  if (e.name === 'toString' && !args.length) return groovyString(v)!
-  if (typeof v === 'string') {
-    switch (e.name) {
-      case 'trim': return v.trim()
-      case 'toLowerCase': return v.toLowerCase()
-      case 'toUpperCase': return v.toUpperCase()
-      case 'size': case 'length': return v.length
-      case 'isEmpty': return v.length === 0
-      case 'toInteger': return cast(v, 'int') ?? u()
-      case 'contains': return str(0) === undefined ? u() : v.includes(str(0)!)
-      case 'startsWith': return str(0) === undefined ? u() : v.startsWith(str(0)!)
-      case 'endsWith': return str(0) === undefined ? u() : v.endsWith(str(0)!)
-      case 'replace': return str(0) === undefined || str(1) === undefined ? u() : v.split(str(0)!).join(str(1)!)
-      case 'split': {
-        // Java's String.split: a regex, trailing empty strings dropped
-        const parts = args.length ? (str(0) === undefined ? undefined : v.split(new RegExp(str(0)!))) : v.trim().split(/\s+/)
-        if (!parts) return u()
-        while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop()
-        return parts
-      }
-      case 'tokenize': return v.split(new RegExp(`[${(str(0) ?? ' \t\n\r\f').replace(/[\]\\^-]/g, '\\$&')}]`)).filter(Boolean)
-    }
-  }
-  if (Array.isArray(v)) {
-    switch (e.name) {
-      case 'size': return v.length
-      case 'isEmpty': return v.length === 0
-      case 'contains': return v.some((x) => deepEqual(x, args[0]))
-      case 'join': return v.map(groovyString).join(str(0) ?? '')
-      case 'first': return v[0] ?? u()
-      case 'last': return v[v.length - 1] ?? u()
-    }
-  }
-  if (isMap(v)) {
-    switch (e.name) {
-      case 'size': return Object.keys(v).length
-      case 'isEmpty': return Object.keys(v).length === 0
-      case 'containsKey': return str(0) === undefined ? u() : Object.hasOwn(v, str(0)!)
-      case 'get': return str(0) === undefined ? u() : Object.hasOwn(v, str(0)!) ? v[str(0)!] : null
-    }
-  }
-  return u()
+  return callMethod(v, e.name, args) ?? u()
 }

@@ -31,6 +31,8 @@ export interface LoadOptions {
 export interface LoadedConfig {
   params: Record<string, Value>             // final params (nested blocks inside params, e.g. genomes, are maps)
   paramsAt: Record<string, string>          // where each top-level param was last assigned, 'file:line'
+  /** the profile whose block (or a file it includes, at any depth) last assigned each top-level param */
+  paramsProfile: Record<string, string>
   /** every non-params assignment in evaluation order (docker.registry, process.container under selectors, plugins...) */
   assignments: Assignment[]
   /** last value of a dotted setting, e.g. get('docker.registry') → 'quay.io'; 'params.x' and selector keys too */
@@ -59,6 +61,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
 class Evaluator {
   params: Record<string, Value> = {}
   paramsAt: Record<string, string> = {}
+  paramsProfile: Record<string, string> = {}
   cliParams: Set<string>
   settings = new Map<string, Value>()
   assignments: Assignment[] = []
@@ -82,7 +85,7 @@ class Evaluator {
     const root = resolve(this.opts.projectDir, 'nextflow.config')
     this.include(root, { path: [], selectors: [], file: { abs: root, rel: 'nextflow.config', locals: new Map() } }, null)
     for (const p of this.opts.profiles) if (!this.seenProfiles.has(p)) this.problems.push(`nextflow.config: profile '${p}' is not defined`)
-    const { params, paramsAt, assignments, plugins, files, unresolved, problems, skipped, settings } = this
+    const { params, paramsAt, paramsProfile, assignments, plugins, files, unresolved, problems, skipped, settings } = this
     const get = (key: string): Value | undefined => {
       if (key.startsWith('params.')) {
         let v: Value | undefined = params
@@ -91,7 +94,7 @@ class Evaluator {
       }
       return settings.get(key)
     }
-    return { params, paramsAt, assignments, get, plugins, files, unresolved, problems, skipped }
+    return { params, paramsAt, paramsProfile, assignments, get, plugins, files, unresolved, problems, skipped }
   }
 
   /** read, parse (once) and evaluate one file in the including context; `from` is the includeConfig's 'file:line' */
@@ -201,7 +204,7 @@ class Evaluator {
       key = path.filter((k) => !SELECTOR.test(k))
       ctx = { ...ctx, selectors: [...ctx.selectors, ...path.filter((k) => SELECTOR.test(k)).map((k) => k.replace(/:\s*/, ':'))] }
     }
-    if (key[0] === 'params' && key.length > 1 && ctx.selectors.length === 0) return this.setParam(key.slice(1), value, at)
+    if (key[0] === 'params' && key.length > 1 && ctx.selectors.length === 0) return this.setParam(key.slice(1), value, at, ctx.profile)
     const full = key.join('.')
     const a: Assignment = { key: full, value, at, raw, selectors: [...ctx.selectors] }
     if (ctx.profile !== undefined) a.profile = ctx.profile
@@ -211,7 +214,7 @@ class Evaluator {
     if (full.endsWith('container') && hasUnresolved(value) && !isClosure(value) && /(^|\.)container$/.test(full)) this.noteUnresolved(value, at)
   }
 
-  setParam(path: string[], value: Value, at: string) {
+  setParam(path: string[], value: Value, at: string, profile?: string) {
     if (this.cliParams.has(path[0])) return  // command-line params win over every config file
     let m = this.params
     for (const k of path.slice(0, -1)) {
@@ -220,6 +223,8 @@ class Evaluator {
     }
     setKey(m, path[path.length - 1], value)
     this.paramsAt[path[0]] = at
+    if (profile === undefined) delete this.paramsProfile[path[0]]
+    else this.paramsProfile[path[0]] = profile
     if (hasUnresolved(value) && !isClosure(value)) this.noteUnresolved(value, at)
   }
 

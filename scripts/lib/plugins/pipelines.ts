@@ -1,13 +1,14 @@
 // plugin-pipelines: read what each staged pipeline (pipelines/*/*/nextflow.config) needs of plugins.list.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import fg from 'fast-glob'
 import type { Env } from '../core/env.js'
+import { readTextIf } from '../core/fsx.js'
 import { ConfigSyntaxError, loadConfig } from '../nf-config/index.js'
 import { type PipelineNeeds, pluginWarnings } from './needs.js'
 import type { PluginRef } from './list.js'
 
-const readText = (p: string) => { try { return readFileSync(p, 'utf8') } catch { return undefined } }
+const readText = readTextIf
 
 /**
  * Every staged pipeline's plugins and params as Prod runs it (`-profile test,docker`, so the mirrored

@@ -73,9 +73,10 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
 /** Empty institutional configs for offline runs (`.nextflow*` is never uploaded by `up`). */
 export const customConfigDir = (dir: string) => join(dir, '.nextflow-custom-config')
 
-/** Words after the mode as the user typed them; a leading `--` (just's habit) is dropped. */
+/** Words after the mode as the user typed them, without the first `--` (what follows it is nextflow's, unchecked). */
 export function passThrough(words: string[]): string[] {
-  return words[0] === '--' ? words.slice(1) : words
+  const i = words.indexOf('--')
+  return i < 0 ? words : [...words.slice(0, i), ...words.slice(i + 1)]
 }
 
 /**

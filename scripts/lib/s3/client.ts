@@ -1,10 +1,12 @@
 // s3: one S3 client from the standard AWS chain (AWS_ENDPOINT_URL[_S3] → path style), s3:// URIs, error lines.
 import { S3Client } from '@aws-sdk/client-s3'
+import { defaultProvider } from '@aws-sdk/credential-provider-node'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { retryPolicy, sdkRetryStrategy } from '../core/retry.js'
 
 export interface S3Uri { bucket: string; key: string }
 
@@ -21,16 +23,24 @@ export const s3Uri = (bucket: string, key: string) => `s3://${bucket}/${key}`
 export const joinKey = (...parts: string[]) => parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')
 
 /**
+ * Credentials from `env` (the process environment, env files and KEY=VALUE words), never by writing
+ * process.env: keys given in `env` are used as they are; otherwise the SDK's chain runs with the
+ * profile and file paths `env` names (shared files, SSO, instance roles...).
+ */
+export function credentialsFrom(env: Env): { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } | { credentialDefaultProvider: typeof defaultProvider } {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined } }
+  }
+  const named = { profile: env.AWS_PROFILE || undefined, filepath: env.AWS_SHARED_CREDENTIALS_FILE || undefined, configFilepath: env.AWS_CONFIG_FILE || undefined }
+  return { credentialDefaultProvider: (init) => defaultProvider({ ...init, ...named }) }
+}
+
+/**
  * A client for the environment `env`: region from AWS_REGION / AWS_DEFAULT_REGION (us-east-1 if
  * neither), endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL with path-style addressing, keep-alive
- * sockets; `anonymous` for unsigned reads of public buckets.
+ * sockets, the toolkit's retry policy; `anonymous` for unsigned reads of public buckets.
  */
 export function makeS3Client(env: Env, opts: { anonymous?: boolean; maxSockets?: number; followRegionRedirects?: boolean } = {}): S3Client {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
-  // the SDK reads the credential chain from process.env: make KEY=VALUE words and env files count
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) {
-    if (env[k] && !process.env[k]) process.env[k] = env[k]
-  }
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined
   const maxSockets = opts.maxSockets ?? 32
   return new S3Client({
@@ -44,10 +54,11 @@ export function makeS3Client(env: Env, opts: { anonymous?: boolean; maxSockets?:
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     }),
-    maxAttempts: 5,
+    maxAttempts: retryPolicy(env).attempts,
+    retryStrategy: sdkRetryStrategy(retryPolicy(env)),
     // public source buckets (ngi-igenomes is in eu-west-1) answer 301 to a client of another region
     followRegionRedirects: opts.followRegionRedirects ?? false,
-    ...(opts.anonymous ? { signer: { sign: async (r: unknown) => r } as never, credentials: { accessKeyId: '', secretAccessKey: '' } } : {}),
+    ...(opts.anonymous ? { signer: { sign: async (r: unknown) => r } as never, credentials: { accessKeyId: '', secretAccessKey: '' } } : credentialsFrom(env)),
   })
 }
 

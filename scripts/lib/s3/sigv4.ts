@@ -1,11 +1,12 @@
 // s3-fast: plain SigV4-signed HTTP requests for the per-file hot path (PUT, GET, HEAD). The SDK's command
 // stack costs ~1.5 ms of CPU a request, more than moving a small file; this costs ~0.3 ms. Same credential
-// chain, region, endpoint and signer as the client it is made from; retries like the SDK's standard mode.
+// chain, region, endpoint and signer as the client it is made from; retries by the one policy (core/retry.ts).
 import type { S3Client } from '@aws-sdk/client-s3'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash } from 'node:crypto'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { classify, pause, type RetryPolicy, retryPolicy, shouldRetry } from '../core/retry.js'
 
 export interface FastS3 {
   /** Send one request; resolves with the response once its status is 2xx (body unread), else throws an SDK-like error. */
@@ -19,10 +20,6 @@ export const encodeKey = (key: string) => key.split('/').map(encode3986).join('/
 const encode3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) }
-const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'ESOCKETTIMEDOUT'])
-const MAX_ATTEMPTS = 5
-
-/** An SDK-shaped error (`name`, `$metadata.httpStatusCode`) from an S3 error response, so s3Message reads it. */
 /** The body of a response as text (listings, error documents). */
 export async function readText(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
@@ -30,6 +27,7 @@ export async function readText(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** An SDK-shaped error (`name`, `$metadata.httpStatusCode`) from an S3 error response, so s3Message reads it. */
 async function s3ErrorOf(res: IncomingMessage): Promise<Error> {
   const text = (await readText(res)).slice(0, 65536)
   const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(text)?.[1]
@@ -38,7 +36,7 @@ async function s3ErrorOf(res: IncomingMessage): Promise<Error> {
   return Object.assign(new Error(tag('Message') ?? `HTTP ${status}`), { name, $metadata: { httpStatusCode: status } })
 }
 
-export function fastS3(client: S3Client): FastS3 {
+export function fastS3(client: S3Client, policy: RetryPolicy = retryPolicy()): FastS3 {
   const cfg = client.config
   let ready: Promise<{ signer: SignatureV4; base?: { protocol: string; hostname: string; port?: number; path: string }; region: string }> | undefined
   const setup = () => ready ??= (async () => {
@@ -76,21 +74,16 @@ export function fastS3(client: S3Client): FastS3 {
 
   return {
     async send(method, bucket, key, opts = {}) {
-      for (let attempt = 1; ; attempt++) {
-        let retry: unknown
+      for (let attempt = 0; ; attempt++) {
+        let err: unknown
         try {
           const res = await once(method, bucket, key, opts)
           const status = res.statusCode ?? 0
           if (status >= 200 && status < 300) return res
-          const err = await s3ErrorOf(res)
-          if (!(status >= 500 || status === 429 || err.name === 'SlowDown' || err.name === 'RequestTimeout')) throw err
-          retry = err
-        } catch (e) {
-          if (!RETRY_CODES.has((e as NodeJS.ErrnoException).code ?? '')) throw e
-          retry = e
-        }
-        if (attempt >= MAX_ATTEMPTS) throw retry
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)))
+          err = await s3ErrorOf(res)
+        } catch (e) { err = e }
+        if (!shouldRetry(policy, classify(err), attempt)) throw err
+        await pause(policy, attempt)
       }
     },
   }

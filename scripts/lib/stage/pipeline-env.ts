@@ -1,6 +1,5 @@
 // pipeline-env: keep pipelines/<name>/Pipeline-ENV's PIPELINE and REVISION lines right, other lines untouched.
-import { existsSync, readFileSync } from 'node:fs'
-import { writeFileAtomicSync } from '../core/fsx.js'
+import { readTextIf, writeFileAtomicSync } from '../core/fsx.js'
 
 /** Text of a Pipeline-ENV with PIPELINE/REVISION set, keeping comments and any other variables. */
 export function withPipelineVars(text: string, name: string, revision: string): string {
@@ -19,7 +18,7 @@ export function withPipelineVars(text: string, name: string, revision: string): 
 
 /** Update the file only when its text changes (a re-stage leaves it untouched). */
 export function setPipelineEnv(path: string, name: string, revision: string): void {
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : ''
+  const old = readTextIf(path) ?? ''
   const next = withPipelineVars(old, name, revision)
   if (next !== old) writeFileAtomicSync(path, next)
 }

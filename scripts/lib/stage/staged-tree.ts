@@ -41,7 +41,7 @@ export function stagedProblem(dir: string, name: string): string {
 }
 
 /** The one hint for a tree that is missing or not whole: Dev stages it, Prod pulls it. */
-export const stageHint = (name: string) => `run: just stage ${name} (Dev) or just down (Prod)`
+export const stageHint = (name: string) => `run: just stage ${name} (Dev) or just down ${name} (Prod)`
 
 /** The staged code, or the one-line error every command gives when it is not a whole release. */
 export function requireStaged(dir: string, name: string): string {

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { analysePipeline } from '../../../scripts/lib/images/config.js'
+import { analysePipeline, nfFiles } from '../../../scripts/lib/images/config.js'
 import { quayVerdict } from '../../../scripts/lib/images/report.js'
-import { evaluateConfigSource, nfFiles } from '../../../scripts/lib/images/collect.js'
+import { collectImages, evaluateConfigSource, splitAlts } from '../../../scripts/lib/images/collect.js'
 import { containersUnderIf } from '../../../scripts/lib/images/config-ifs.js'
+import type { Val } from '../../../scripts/lib/images/container-expr.js'
 import { fixtures } from '../../helpers/project.js'
 
 // Every fixture pipeline named images-* is a case: its expected/images.json is what `just images --json` prints.
@@ -18,6 +19,72 @@ describe('analysePipeline on fixture pipelines', () => {
     const r = analysePipeline(dir)
     expect({ images: r.images, unresolved: r.unresolved }).toEqual(expected)
   })
+})
+
+// nf-core/tools' container-discovery mock (tests/data/mock_pipeline_containers): its expected Docker list is what
+// `nextflow inspect -profile docker` reports. Each of its shapes is a fixture of ours; each must list its image.
+describe("nf-core/tools' mock pipeline shapes: the image nextflow inspect -profile docker reports is listed", () => {
+  it.each([
+    ['images-mock-single-quay-io', 'quay.io/biocontainers/quayonly:2.4--pyhdfd78af_0'],
+    ['images-mock-apptainer-or', 'quay.io/biocontainers/engineor:0.9.1--py310h4b81fae_1'],
+    ['images-mock-apptainer-list-contains', 'quay.io/biocontainers/enginelist:3.0.2--h9ee0642_0'],
+    ['images-mock-dsl2-current', 'quay.io/biocontainers/currentform:1.6.0--pyhdfd78af_0'],
+    ['images-mock-dsl2-current-inverted', 'quay.io/biocontainers/invertedform:2.2.1--h2d1d1c3_3'],
+    ['images-mock-dsl2-old-ifelse', 'quay.io/biocontainers/oldform:0.11.9--0'],
+    ['images-mock-seqera-http', 'community.wave.seqera.io/library/wavehttp:8.3--3f2a9c1d7be04e55'],
+    ['images-mock-seqera-oras', 'community.wave.seqera.io/library/waveoras:2.1.0--1a2b3c4d5e6f7a8b'],
+    ['images-mock-seqera-oras-mulled', 'community.wave.seqera.io/library/waveoras_wavezip:8796a5b4c3d2e1f0'],
+    ['images-mock-config-selectors', 'quay.io/biocontainers/r-notebook:1.2.0--r43hdfd78af_0'],
+  ])('%s lists %s, and no Singularity URL', (name, image) => {
+    const r = analysePipeline(join(fixtures, 'pipelines', name))
+    expect(r.images.map((e) => e.image)).toContain(image)
+    expect(r.images.filter((e) => /^(https?|oras):/.test(e.image))).toEqual([])
+  })
+  it('a process without a container lists nothing and leaves nothing unresolved', () => {
+    expect(analysePipeline(join(fixtures, 'pipelines', 'images-mock-no-container'))).toMatchObject({ images: [], unresolved: [] })
+  })
+})
+
+describe('collectImages: texts in, report out (no file read)', () => {
+  const ENGINE = "workflow.containerEngine == 'singularity' && !task.ext.singularity_pull_docker_container"
+  const one = (text: string, registry = 'quay.io') => {
+    const r = collectImages([{ path: 'm.nf', text }], { dockerRegistry: registry, containers: [], problems: [] })
+    return { images: r.images.map((e) => e.image), unresolved: r.unresolved.map((u) => `${u.at}${u.registry ? ` [${u.registry}]` : ''}`) }
+  }
+  it.each([
+    ['if/else on a param: both literals', `if (params.gpu) {\n  container 'docker.io/a/b:1-gpu'\n} else {\n  container 'b:1'\n}`,
+      { images: ['docker.io/a/b:1-gpu', 'quay.io/b:1'], unresolved: [] }],
+    ['ternary on task.ext: both literals', `container "\${ task.ext.gpu ? 'nvcr.io/x:1' : 'biocontainers/x:1' }"`,
+      { images: ['nvcr.io/x:1', 'quay.io/biocontainers/x:1'], unresolved: [] }],
+    ['elvis on a param: the literal, and the param unresolved', `container params.image ?: 'biocontainers/x:1'`,
+      { images: ['quay.io/biocontainers/x:1'], unresolved: ['m.nf:1'] }],
+    ['a literal and a partial: the literal, the partial unresolved with its registry', `container params.a ? 'x:1' : "quay.io/y:\${params.v}"`,
+      { images: ['quay.io/x:1'], unresolved: ['m.nf:1 [quay.io]'] }],
+    ['engine in a list literal, method form', `container "\${ ['singularity', 'apptainer'].contains(workflow.containerEngine) ? 'https://d/x' : 'biocontainers/x:1' }"`,
+      { images: ['quay.io/biocontainers/x:1'], unresolved: [] }],
+    ['Singularity URLs under an undecided condition are not Docker images', `container "\${ params.s ? 'https://depot/x.sif' : 'biocontainers/x:1' }"`,
+      { images: ['quay.io/biocontainers/x:1'], unresolved: [] }],
+    ['only Singularity URLs: nothing Docker can run, reported', `container "\${ params.s ? 'https://depot/x.sif' : 'oras://h/x:1' }"`,
+      { images: [], unresolved: ['m.nf:1'] }],
+    ['a Singularity URL as the only value: nothing Docker can run, reported', `container 'https://depot/x.sif'`,
+      { images: [], unresolved: ['m.nf:1'] }],
+    ['the usual nf-core ternary: the Docker branch only', `container "\${ ${ENGINE} ? 'https://depot/x' : 'biocontainers/x:1' }"`,
+      { images: ['quay.io/biocontainers/x:1'], unresolved: [] }],
+    ['container null under an undecided if: no image, nothing unresolved', `if (params.local) {\n  container null\n}`,
+      { images: [], unresolved: [] }],
+  ])('%s', (_name, text, expected) => expect(one(text)).toEqual(expected))
+})
+
+describe('splitAlts: what a container value may be under Docker', () => {
+  it.each<[Val, ReturnType<typeof splitAlts>]>([
+    [{ k: 'known', v: 'a:1' }, { images: ['a:1'], partial: [], dropped: 0 }],
+    [{ k: 'known', v: null }, { images: [], partial: [], dropped: 0 }],
+    [{ k: 'known', v: '' }, { images: [], partial: [], dropped: 0 }],
+    [{ k: 'known', v: 'oras://h/a:1' }, { images: [], partial: [], dropped: 1 }],
+    [{ k: 'unk' }, { images: [], partial: [{ prefix: '', exact: false }], dropped: 0 }],
+    [{ k: 'unk', alts: [{ prefix: 'a:1', exact: true }, { prefix: 'oras://h/a:1', exact: true }, { prefix: 'b:', exact: false }] },
+      { images: ['a:1'], partial: [{ prefix: 'b:', exact: false }], dropped: 1 }],
+  ])('%j', (v, expected) => expect(splitAlts(v)).toEqual(expected))
 })
 
 describe('nfFiles', () => {

@@ -51,9 +51,9 @@ describe('scanNf: forms of container declarations in .nf files', () => {
     expect(f.value).toEqual({ k: 'unk', alts: [{ prefix: 'docker.io/nfcore/vep:', exact: false }] })
   })
 
-  it('reports, never guesses, an undecidable if around a directive', () => {
+  it('keeps the literal of a directive under an undecidable if as one thing it may be, and says why', () => {
     const [f] = scanNf(`if (params.gpu) {\n  container 'nvcr.io/nvidia/x:1'\n}`)
-    expect(f.value.k).toBe('unk')
+    expect(f.value).toEqual({ k: 'unk', alts: [{ prefix: 'nvcr.io/nvidia/x:1', exact: true }] })
     expect(f.notes).toContain('inside an if that cannot be decided')
   })
 

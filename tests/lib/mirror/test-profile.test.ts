@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../scripts/lib/nf-config/index.js'
 import { planProfile, planUrls, type ConfigView } from '../../../scripts/lib/mirror/test-profile.js'
+import { schemaToolNames } from '../../../scripts/lib/mirror/default-use.js'
 
 const T = 'conf/test.config:10'
 const view = (params: Record<string, unknown>, at: Record<string, string> = {}): ConfigView =>
@@ -31,7 +32,9 @@ describe('test profile plan', () => {
     ['modules_testdata_base_path', 's3://ngi-igenomes/testdata/nf-core/modules/', false],
     ['custom_config_base', 'https://raw.githubusercontent.com/nf-core/configs/master', false],
     ['snpeff_cache', 's3://annotation-cache/snpeff_cache/', false],
-    ['vep_cache', 's3://annotation-cache/vep_cache', false],
+    ['vep_cache', 'https://h.org/raredisease/reference/vep_cache_and_plugins.tar.gz', true],
+    ['annot_filter_url', 'https://data.broadinstitute.org/Trinity/CTAT_RESOURCE_LIB/AnnotFilterRule.pm', true],
+    ['genomes_base', 's3://b/rnafusion/references', true],
     ['config_profile_url', 'https://h.org/x.html', false],
     ['hook_url', 'https://hooks.slack.com/x', false],
     ['outdir', 's3://b/results', false],
@@ -48,6 +51,17 @@ describe('test profile plan', () => {
   it('redirects only the known data prefixes', () => {
     const plan = planProfile(view({ igenomes_base: 's3://ngi-igenomes/testdata/nf-core/modules', modules_testdata_base_path: 's3://b/m/', custom_config_base: 'https://h/c', snpeff_cache: 's3://a/s/' }), '/p')
     expect(plan.prefixes).toEqual([{ param: 'igenomes_base', url: 's3://ngi-igenomes/testdata/nf-core/modules' }, { param: 'modules_testdata_base_path', url: 's3://b/m/' }])
+  })
+
+  it('plans a default named like a directory prefix as one skipped line, never as a file', () => {
+    const plan = planProfile(view({ genomes_base: 's3://b/rnafusion/references' }, { genomes_base: 'nextflow.config:30' }), '/p')
+    expect(plan.files).toEqual([])
+    expect(plan.skipped).toEqual([{ what: 'genomes_base', value: 's3://b/rnafusion/references', why: 'a pipeline default named as a directory prefix; never copied' }])
+  })
+
+  it('counts a param set by any file of the test profile as the test\'s (paramsProfile), whatever the file', () => {
+    const cfg = { params: { gtf: 'https://h/g.gtf' }, paramsAt: { gtf: 'conf/testdata/rnaseq.config:3' }, paramsProfile: { gtf: 'test' } }
+    expect(planProfile(cfg, '/p').files.map((f) => [f.param, f.fromTest])).toEqual([['gtf', true]])
   })
 
   it('marks URL lists and text files as listings, test-profile values as fatal', () => {
@@ -76,6 +90,14 @@ describe('test profile plan', () => {
     expect(planProfile(view({ genome: 'nope', genomes }), '/p').unresolved[0]).toMatch(/'nope' is not an entry/)
   })
 
+  it.each([
+    ['an empty map', {}], ['null', null], ['not set', undefined],
+  ])('a genome name with genomes %s is only a label: nothing to evaluate, no line', (_n, genomes) => {
+    const plan = planProfile(view(genomes === undefined ? { genome: 'GRCh38' } : { genome: 'GRCh38', genomes }), '/p')
+    expect(plan.unresolved).toEqual([])
+    expect(plan.genome).toBeUndefined()
+  })
+
   it('leaves MIRROR_SKIP params alone, saying so', () => {
     const plan = planProfile(view({ fasta: 'https://h/g.fa', busco_db: 'https://h/busco/lineages' }), '/p', { skip: ['busco_db'] })
     expect(plan.files.map((f) => f.param)).toEqual(['fasta'])
@@ -96,11 +118,15 @@ describe.each(cases)('fixture %s', (fixture) => {
   it('plans what expected/mirror-plan.json says', () => {
     const dir = join(FIXTURES, fixture)
     const cfg = loadConfig({ projectDir: dir, profiles: ['test', 'docker'], env: {}, readFile: (p) => { try { return readFileSync(p, 'utf8') } catch { return undefined } } })
-    const plan = planProfile(cfg, dir)
+    const expected = JSON.parse(readFileSync(join(dir, 'expected', 'mirror-plan.json'), 'utf8'))
+    const schema = join(dir, 'nextflow_schema.json')
+    const plan = planProfile(cfg, dir, { toolNames: existsSync(schema) ? schemaToolNames(JSON.parse(readFileSync(schema, 'utf8'))) : undefined })
     const got = JSON.parse(JSON.stringify({
       input: plan.input, urls: planUrls(plan), listings: plan.files.filter((x) => x.listing).map((x) => x.param),
       genome: plan.genome?.name ?? null, genomeDirs: plan.genome?.dirs ?? [], prefixes: plan.prefixes, skipped: plan.skipped, unresolved: plan.unresolved,
+      // pipeline defaults planned, and why the test reaches them (only in the fixtures that list them)
+      ...'defaults' in expected ? { defaults: plan.files.filter((f) => !f.fromTest).map((f) => `${f.param}: ${f.use}`) } : {},
     }).split(dir).join('<projectDir>'))
-    expect(got).toEqual(JSON.parse(readFileSync(join(dir, 'expected', 'mirror-plan.json'), 'utf8')))
+    expect(got).toEqual(expected)
   })
 })

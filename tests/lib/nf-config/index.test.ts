@@ -78,6 +78,9 @@ describe('values and expressions', () => {
     [`params.a = System.getenv('NFX_TOKEN') ?: 'none'`, {}, 'none'],
     [`params.a = env('NFX_TOKEN')`, { NFX_TOKEN: 't' }, 't'],
     [`params.a = "$NFX_TOKEN"`, { NFX_TOKEN: 't' }, 't'],
+    // raredisease's test profile: skip on GitHub's CI only
+    [`params.a = System.getenv("NFX_CI").equals(null) ? false : true`, undefined, false],
+    [`params.a = System.getenv("NFX_CI").equals(null) ? false : true`, { NFX_CI: 'true' }, true],
   ])('%s with env %j', (text, env, want) => expect(param(text, 'a', env)).toEqual(want))
 
   it('a GString keeps the value its parts had when it was evaluated; the last assignment wins', () => {

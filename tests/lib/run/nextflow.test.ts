@@ -56,7 +56,7 @@ describe('planRun', () => {
 
 describe('passThrough', () => {
   it.each([
-    [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x', '--']], [['--max_cpus', '2'], ['--max_cpus', '2']],
+    [[], []], [['--', '-x'], ['-x']], [['-x', '--'], ['-x']], [['-x', '--', '--help'], ['-x', '--help']], [['--max_cpus', '2'], ['--max_cpus', '2']],
   ])('%j → %j', (words, out) => expect(passThrough(words)).toEqual(out))
 })
 

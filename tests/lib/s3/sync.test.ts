@@ -221,3 +221,16 @@ describe('syncUp / syncDown against s3rver', () => {
     await expect(syncDown(s3.client, uri, join(tmp, 'err'), opts())).rejects.toThrow(msg)
   })
 })
+
+describe('makeS3Client: credentials from env files without writing process.env', () => {
+  it('uses keys given in env (an env file, KEY=VALUE words) and leaves process.env alone', async () => {
+    const { makeS3Client, credentialsFrom } = await import('../../../scripts/lib/s3/client.js')
+    const before = { ...process.env }
+    const c = makeS3Client({ AWS_ACCESS_KEY_ID: 'AKFROMFILE', AWS_SECRET_ACCESS_KEY: 'secret-from-file', AWS_REGION: 'eu-west-1' })
+    expect(await c.config.credentials()).toMatchObject({ accessKeyId: 'AKFROMFILE', secretAccessKey: 'secret-from-file' })
+    expect(await c.config.region()).toBe('eu-west-1')
+    expect(process.env).toEqual(before)
+    expect('credentialDefaultProvider' in credentialsFrom({ AWS_PROFILE: 'p' })).toBe(true)
+    c.destroy()
+  })
+})

@@ -24,7 +24,7 @@ describe('one staged-tree check', () => {
     if (stamp) writeStamp(dir, { revision: '1.0', sha256: 'abc', commit: '' })
     expect(stagedProblem(dir, 'p')).toBe(files ? want : 'pipelines/p/p is not staged')
     if (files && !want) expect(requireStaged(dir, 'p')).toBe(join(dir, 'p'))
-    else expect(() => requireStaged(dir, 'p')).toThrow(/; run: just stage p \(Dev\) or just down \(Prod\)$/)
+    else expect(() => requireStaged(dir, 'p')).toThrow(/; run: just stage p \(Dev\) or just down p \(Prod\)$/)
   })
 
   it.each([
