@@ -1,11 +1,12 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3'
-import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../helpers/http-server.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { MARKER } from '../../scripts/lib/mirror/test-config.js'
+import { scriptRevision } from '../../scripts/lib/mirror/script-id.js'
 import { contentOf, dataHost, keysUnder, RAW, readObject, seedSourceBucket, SHEET, stageFixture } from './mirror-setup.js'
 
 let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>
@@ -198,6 +199,46 @@ describe('just mirror', () => {
     const tc = readFileSync(join(dir, 'test.config'), 'utf8')
     expect(tc).toMatch(/vep_cache += 's3:\/\/dest\/offline\/defaults-by-use\/data\/raw.githubusercontent.com\/nf-core\/test-datasets\/raredisease\/reference\/vep_cache_and_plugins.tar.gz'/)
     expect(tc).not.toMatch(/lineage_db +=/)
+  })
+
+  it('--from-log mirrors what the newest test run of this revision staged, and reports both differences', async () => {
+    const name = 'defaults-by-use'
+    const dir = stageFixture(p, name)
+    const staged = join(dir, name)
+    const hosts = ['busco-data.ezlab.org', 'tbb.bio.uu.nl', 'data.example.org', 'data.broadinstitute.org', 'data.gtdb.ecogenomic.org']
+    const rw = { ...env, SOURCE_REWRITE: [env.SOURCE_REWRITE, ...hosts.map((h) => `https://${h}=>${http.url}/raw/${h}`)].join(';') }
+    http.add({ path: '/raw/mag/samplesheets/samplesheet.multirun.csv', body: `sample,group,short_reads_1,short_reads_2\nA,0,${RAW}/mag/test_data/A_1.fastq.gz,${RAW}/mag/test_data/A_2.fastq.gz\n` })
+    const template = readFileSync(join(fixtures, 'logs', 'test-run.nextflow.log'), 'utf8').replaceAll('@STAGED@', staged)
+    // newest: a run with another profile; then the test run of this revision; oldest: a test run of another revision
+    writeFileSync(join(dir, '.nextflow.log'), template.replace('-profile test,docker', '-profile docker').replaceAll('@REVISION@', scriptRevision(readFileSync(join(staged, 'main.nf'), 'utf8'))))
+    writeFileSync(join(dir, '.nextflow.log.1'), template.replaceAll('@REVISION@', scriptRevision(readFileSync(join(staged, 'main.nf'), 'utf8'))))
+    writeFileSync(join(dir, '.nextflow.log.2'), template.replaceAll('@REVISION@', 'abcdef0123'))
+    utimesSync(join(dir, '.nextflow.log'), new Date(3e12), new Date(3e12))
+    utimesSync(join(dir, '.nextflow.log.1'), new Date(2e12), new Date(2e12))
+    utimesSync(join(dir, '.nextflow.log.2'), new Date(1e12), new Date(1e12))
+
+    const plan = await p.script('mirror', [name, '--plan', '--from-log'], { env: rw })
+    expect(plan.stderr).toBe('')
+    expect(plan.stdout).toContain(`  from ${join(dir, '.nextflow.log.1')}: the run staged 7 remote files\n`)
+    expect(plan.stdout).toContain('  staged by the run, missed by the static plan: https://data.gtdb.ecogenomic.org/releases/release220/220.0/auxillary_files/gtdbtk_package/full_package/gtdbtk_r220_data.tar.gz (gtdb_db); mirrored\n')
+    expect(plan.stdout).toContain(`  staged by the run, missed by the static plan: ${RAW}/mag/test_data/host.fasta (redirected through pipelines_testdata_base_path); mirrored\n`)
+    expect(plan.stdout).toContain('  planned default never used by the run: cat_db = https://tbb.bio.uu.nl/bastiaan/CAT_prepare/CAT_prepare_20210107.tar.gz; not mirrored\n')
+    expect(plan.stdout).toContain('  planned default never used by the run: lineage_db = https://data.example.org/lineages/full_lineages.tar.gz; not mirrored\n')
+    expect(plan.stdout).not.toContain('A_1.fastq.gz (')   // the samplesheet's cells are not "missed"
+
+    const r = await p.script('mirror', [name, '--from-log', '.nextflow.log.1'], { env: rw })
+    expect(r.code).toBe(0)
+    // 2 cells + busco, vep_cache, annot_filter_url, gtdb_db, host.fasta + inputs3.csv; cat_db and lineage_db left out
+    expect(r.stdout).toMatch(/mirror: 8 files, \d+ copied/)
+    const keys = await keysUnder(s3, `${D}/${name}/data/`)
+    expect(keys.has(key(name, `${RAW}/mag/test_data/host.fasta`))).toBe(true)
+    const tc = readFileSync(join(dir, 'test.config'), 'utf8')
+    expect(tc).toMatch(/gtdb_db += 's3:/)
+    expect(tc).not.toMatch(/cat_db +=/)
+
+    const other = await p.script('mirror', [name, '--from-log', '.nextflow.log.2'], { env: rw })
+    expect(other.code).toBe(1)
+    expect(other.stderr).toMatch(/^mirror: --from-log .nextflow.log.2: a run of revision abcdef0123, not of the staged code \(1.0.0, main.nf [0-9a-f]{10}\); give the log of a test run of this revision .*\n$/)
   })
 
   it('counts params set in files the test profile includes as the test\'s: their failure is fatal', async () => {

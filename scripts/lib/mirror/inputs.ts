@@ -95,6 +95,8 @@ export interface Texts {
   listings: Map<string, Listing>
   /** the objects under the genome entry's s3:// directories (index folders), as s3:// URLs */
   dirFiles: string[]
+  /** --from-log: files the run staged that nothing in the plan names */
+  extra?: string[]
   /** what names a URL (param, genome attribute, list, samplesheet), for error lines */
   whereOf: (url: string) => string
 }
@@ -114,7 +116,7 @@ export async function readTexts(plan: ProfilePlan, env: Env, sources: SourceS3, 
   const whereOf = (url: string) => plan.files.find((f) => f.urls.includes(url))?.param
     ?? (plan.genome?.files.some((g) => g.url === url) ? `genome '${plan.genome.name}'.${plan.genome.files.find((g) => g.url === url)!.attr}` : undefined)
     ?? [...listings.values()].find((l) => l.urls.includes(url))?.name ?? (sheet?.urls.includes(url) ? 'samplesheet'
-      : dirFiles.includes(url) ? `genome '${plan.genome!.name}'.${plan.genome!.dirs.find((d) => url.startsWith(d.url))?.attr}` : 'input')
+      : dirFiles.includes(url) ? `genome '${plan.genome!.name}'.${plan.genome!.dirs.find((d) => url.startsWith(d.url))?.attr}` : plan.input?.kind === 'list' && plan.input.urls.includes(url) ? 'input' : 'staged by the logged run')
   return { sheet, inputList, listings, dirFiles, whereOf }
 }
 

@@ -9,8 +9,14 @@ import { loadTestProfile } from './inputs.js'
 import { mirrorSettings } from './settings.js'
 import type { SourceS3 } from './sources.js'
 import { planProfile, type ProfilePlan } from './test-profile.js'
+import { applyLog, reachOf, type LogApplied } from './from-log.js'
+import { findRunLog } from './log-file.js'
+import { isRemote } from './data-keys.js'
 
-export interface LoadedPlan { cfg: LoadedConfig; original: string; plan: ProfilePlan; sized: DefaultSizes }
+export interface LoadedPlan { cfg: LoadedConfig; original: string; plan: ProfilePlan; sized: DefaultSizes; fromLog?: LogApplied & { file: string; staged: string[] } }
+
+/** `--from-log [FILE]`: the pipeline folder, the release tag, and the file if one was named */
+export interface LogRequest { dir: string; tag?: string; file?: string }
 
 /** The tool names the schema's `tools` param accepts (none without a schema, or one that does not parse). */
 function toolNames(staged: string): string[] | undefined {
@@ -19,10 +25,28 @@ function toolNames(staged: string): string[] | undefined {
   try { return schemaToolNames(JSON.parse(readFileSync(f, 'utf8'))) } catch { return undefined }
 }
 
-export async function loadPlan(staged: string, name: string, env: Env, sources: SourceS3): Promise<LoadedPlan> {
+export async function loadPlan(staged: string, name: string, env: Env, sources: SourceS3, logRequest?: LogRequest): Promise<LoadedPlan> {
   const settings = mirrorSettings(env)
   const { cfg, original } = loadTestProfile(staged, name)
-  const planned = planProfile(cfg, staged, { skip: settings.skip, include: settings.include, toolNames: toolNames(staged) })
+  let planned = planProfile(cfg, staged, { skip: settings.skip, include: settings.include, toolNames: toolNames(staged) })
+  let fromLog: LoadedPlan['fromLog']
+  if (logRequest) {
+    // the run's own list wins over the static guess: its files added, defaults it never staged dropped
+    const { file, log } = findRunLog(logRequest.dir, staged, name, logRequest.tag, logRequest.file)
+    const applied = applyLog(planned, cfg.params, log.staged)
+    planned = applied.plan
+    fromLog = { ...applied, file, staged: log.staged }
+  }
   const sized = await sizeDefaults(planned, env, sources)
-  return { cfg, original, plan: capDefaults(planned, sized.sizes, settings), sized }
+  return { cfg, original, plan: capDefaults(planned, sized.sizes, settings), sized, fromLog }
+}
+
+/** The differences between the logged run and the static plan, one line each. */
+export function logLines(l: NonNullable<LoadedPlan['fromLog']>, plan: ProfilePlan, covered: Set<string>): string[] {
+  return [
+    `from ${l.file}: the run staged ${l.staged.length} remote files`,
+    ...l.promoted.map((p) => `staged by the run, missed by the static plan: ${p.url} (${p.param}); mirrored`),
+    ...l.unnamed.filter((u) => !covered.has(u)).map((u) => `staged by the run, missed by the static plan: ${u} (${reachOf(u, plan)})${isRemote(u) ? '; mirrored' : '; scheme not mirrored'}`),
+    ...l.unused.map((d) => `planned default never used by the run: ${d.param} = ${d.urls.join(', ')}; not mirrored`),
+  ]
 }

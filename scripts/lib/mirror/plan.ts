@@ -4,28 +4,35 @@ import { readFileSync } from 'node:fs'
 import type { Context } from '../core/context.js'
 import { fmtBytes } from '../core/progress.js'
 import { dataPrefix, dataUri } from './data-keys.js'
-import { loadPlan } from './load-plan.js'
+import { readSheet } from './inputs.js'
+import { loadPlan, logLines, type LogRequest } from './load-plan.js'
 import { overrides } from './overrides.js'
 import { listingUrls } from './samplesheet.js'
 import { SourceS3 } from './sources.js'
 import { writeTestConfig, MARKER } from './test-config.js'
 import { planUrls } from './test-profile.js'
 
-export async function printPlan(ctx: Context, rows?: number): Promise<void> {
+export async function printPlan(ctx: Context, rows?: number, log?: LogRequest): Promise<void> {
+  const sources = new SourceS3(ctx.env)
+  try { await printWith(ctx, sources, rows, log) } finally { sources.destroy() }
+}
+
+async function printWith(ctx: Context, sources: SourceS3, rows?: number, log?: LogRequest): Promise<void> {
   const name = ctx.pipeline!
   const s3Root = ctx.env.S3_ROOT || 's3://S3_ROOT'
-  const sources = new SourceS3(ctx.env)
-  const { original, plan, sized } = await loadPlan(ctx.staged!, name, ctx.env, sources).finally(() => sources.destroy())
+  const { original, plan, sized, fromLog } = await loadPlan(ctx.staged!, name, ctx.env, sources, log)
   const out: string[] = []
   const line = (what: string, url: string) => out.push(`  ${what}: ${url}\n      → ${dataUri(s3Root, name, url)}`)
   const size = (u: string) => sized.sizes.has(u) ? fmtBytes(sized.sizes.get(u)!) : `size unknown: ${sized.errors.get(u)}`
   const input = plan.input
+  const cells: string[] = []
   if (input?.kind === 'sheet') {
     out.push(`input: samplesheet ${input.source} (${input.at})`)
     if (!input.remote) {
-      const text = readFileSync(input.source, 'utf8')
-      for (const u of listingUrls(input.source, text, { rows })) line('cell', u)
-    } else out.push('  (remote: its cells are read and mirrored by the real run)')
+      cells.push(...listingUrls(input.source, readFileSync(input.source, 'utf8'), { rows }))
+      for (const u of cells) line('cell', u)
+    } else if (fromLog) cells.push(...(await readSheet(input, ctx.env, sources, rows)).urls)   // to tell its cells from missed files
+    else out.push('  (remote: its cells are read and mirrored by the real run)')
   } else if (input?.kind === 'list') out.push(`input: a list of ${input.urls.length} files (${input.at})`)
   else out.push('input: none')
   for (const f of plan.files) for (const u of f.urls) line(`${f.param}${f.listing ? ' (may list URLs)' : ''}${f.fromTest ? '' : ` [pipeline default, ${size(u)}; used: ${f.use}]`}`, u)
@@ -34,6 +41,8 @@ export async function printPlan(ctx: Context, rows?: number): Promise<void> {
   for (const p of plan.prefixes) out.push(`  prefix ${p.param} = ${p.url} (never copied; redirected${p.param === 'igenomes_base' && !plan.genome ? ' only with a genome' : ''})`)
   for (const s of plan.skipped) out.push(`  not mirrored: ${s.what} = ${s.value} (${s.why})`)
   for (const u of plan.unresolved) out.push(`  not evaluated: ${u}`)
+  // --from-log: what the run staged beyond the plan and the samplesheet, and the defaults it never used
+  if (fromLog) for (const l of logLines(fromLog, plan, new Set(cells))) out.push(`  ${l}`)
   const mapped = new Map(planUrls(plan).map((u) => [u, dataUri(s3Root, name, u)]))
   const p = dataPrefix(s3Root, name)
   const inputUri = input?.kind === 'sheet' ? `s3://${p.bucket}/${p.key}/inputs3.csv` : undefined

@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import type { Context } from '../core/context.js'
-import { dataKey, dataPrefix, dataUri } from './data-keys.js'
+import { dataKey, dataPrefix, dataUri, isRemote } from './data-keys.js'
 import { need } from '../core/env.js'
 import { sweepTemps, writeFileAtomic } from '../core/fsx.js'
 import { readTexts, type Texts } from './inputs.js'
-import { loadPlan } from './load-plan.js'
+import { loadPlan, logLines, type LogRequest } from './load-plan.js'
 import { makeCopier, type Copier } from './copy-batch.js'
 import { fmtBytes, makeProgress, type Progress } from '../core/progress.js'
 import { makeS3Client } from '../s3/client.js'
@@ -20,7 +20,7 @@ import { writeTestConfig } from './test-config.js'
 import { overrides } from './overrides.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
 
-export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number }
+export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; log?: LogRequest }
 
 const warn = (m: string) => process.stderr.write(`mirror: warning: ${m}\n`)
 
@@ -40,7 +40,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   // temp files a killed run left where this one writes (inputs3.csv, test.config, manifests)
   for (const d of [join(offlineDir, name), dir]) sweepTemps(d)
   const sources = new SourceS3(env), dest = makeS3Client(env)
-  const { cfg, original, plan } = await loadPlan(ctx.staged!, name, env, sources).catch((e) => { sources.destroy(); dest.destroy(); throw e })
+  const { cfg, original, plan, fromLog } = await loadPlan(ctx.staged!, name, env, sources, o.log).catch((e) => { sources.destroy(); dest.destroy(); throw e })
   report(plan, cfg.problems)
 
   const progress = makeProgress('mirror')
@@ -53,6 +53,10 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   try {
     // 1. the texts that name further URLs: the samplesheet, and URL lists among the params
     const texts = await readTexts(plan, env, sources, o.rows, warn)
+    // --from-log: what the run staged beyond the plan (named by no param, nor by the samplesheet or a list)
+    const covered = new Set([...texts.sheet?.urls ?? [], ...texts.inputList, ...[...texts.listings.values()].flatMap((l) => l.urls), ...texts.dirFiles])
+    if (fromLog) for (const l of logLines(fromLog, plan, covered)) process.stderr.write(`mirror: ${l}\n`)
+    texts.extra = (fromLog?.unnamed ?? []).filter((u) => !covered.has(u) && isRemote(u))
     // 2. every plain file, skipping what the listing of the data prefix shows with the same size
     const { copier, done, mapped, count } = await copyFiles(r, texts)
     // 3. generated files: URL lists rewritten under their own key, and inputs3.csv beside the data
@@ -72,7 +76,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
 
 async function copyFiles(r: Run, t: Texts) {
   const { plan, s3Root, name, prefix } = r
-  const required = new Set([...t.sheet?.urls ?? [], ...t.inputList, ...[...t.listings.values()].flatMap((l) => l.urls),
+  const required = new Set([...t.sheet?.urls ?? [], ...t.inputList, ...t.extra ?? [], ...[...t.listings.values()].flatMap((l) => l.urls),
     ...plan.files.filter((f) => f.fromTest).flatMap((f) => f.urls), ...plan.genome?.files.map((f) => f.url) ?? [], ...t.dirFiles])
   const urls = [...new Set([...required, ...planUrls(plan)])].filter((u) => !t.listings.has(u) && (plan.input?.kind !== 'list' || t.inputList.includes(u) || !plan.input.urls.includes(u)))
   const etags = new Map<string, string>()
