@@ -1,5 +1,5 @@
 // Reliability of `up` and `down`: kill -9 at seeded random points, transient S3 faults, permanent 403/404 in one line.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
@@ -9,6 +9,7 @@ import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { cutPuts } from './atomic-s3rver.js'
 import { record } from './record.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { emptyPrefix, expectSubsetOf, refusingS3, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
 
 const NAME = 'faults'
@@ -34,6 +35,7 @@ beforeAll(async () => {
   for (let i = 0; i < FILES; i++) writeFileSync(join(bulk, `d${i % 12}`, `f${i}.txt`), `${i} `.repeat(1000 + (i * 7919) % 9000))
   writeFileSync(join(dir, NAME, 'assets', 'big.bin'), Buffer.alloc(9 << 20, 'nf-offline '))
   writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/rel/faults/data/a.fq.gz\n')
+  recordDerived(dir, 'inputs3.csv', '1.0.0', readFileSync(join(dir, 'inputs3.csv')))   // as mirror records it
   const up = await dev.script('up', [], { cwd: CWD, env })
   if (up.code !== 0) throw new Error(up.stderr)
   upMs = up.ms

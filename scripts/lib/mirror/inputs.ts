@@ -1,5 +1,4 @@
 // mirror-inputs: evaluate the staged pipeline's ORIGINAL test profile, and read the text files that list URLs.
-import { existsSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { requireStaged } from '../stage/staged-tree.js'
 import { UserError } from '../core/cli.js'

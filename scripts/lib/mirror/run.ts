@@ -1,5 +1,4 @@
 // mirror-run: copy a staged pipeline's test data to S3 and write the inputs3.csv and test.config that use it.
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import type { Context } from '../core/context.js'

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto'
 import { existsSync, lstatSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeFileAtomicSync } from '../core/fsx.js'
+import { readTextIf, writeFileAtomicSync } from '../core/fsx.js'
+import { MARKER } from '../mirror/test-config.js'
 import { UserError } from '../core/cli.js'
 import { describeIdentity, type Identity, sameIdentity, stagedIdentity } from './staged-tree.js'
 
@@ -40,8 +41,6 @@ export function setRecord(dir: string, file: string, made: Made | undefined): vo
 export const recordMade = (dir: string, file: string, id: Identity, content: string | Uint8Array, by: Made['by']) =>
   setRecord(dir, file, { revision: id.revision, commit: id.commit, sha256: sha256(content), by })
 
-const MARKER_RE = /\/\/ ---- nf-offline: added by `just mirror`/
-
 export interface Stale { file: string; made?: Identity; fix: string }
 
 /**
@@ -54,7 +53,7 @@ export function staleFiles(present: Record<string, string | undefined>, records:
     if (text === undefined || !(file in DERIVED)) continue
     const made = records[file]
     if (made && sameIdentity(made, id)) continue
-    if (!made && file === 'test.config' && !MARKER_RE.test(text)) continue
+    if (!made && file === 'test.config' && !text.includes(MARKER)) continue
     out.push({ file, made, fix: `just ${DERIVED[file]} ${name}` })
   }
   return out
@@ -64,12 +63,10 @@ export function staleFiles(present: Record<string, string | undefined>, records:
 export const describeStale = (s: Stale, id: Identity, name: string) =>
   `pipelines/${name}/${s.file} was made for ${s.made ? describeIdentity(s.made) : 'an unknown release'} but ${describeIdentity(id)} is staged; run: ${s.fix}`
 
-const readIf = (p: string) => { try { return readFileSync(p, 'utf8') } catch { return undefined } }
-
 /** The stale derived files among `files` in pipelines/<p> (none when the staged release is unknown). */
 export function findStale(dir: string, name: string, id: Identity | undefined, files = Object.keys(DERIVED)): Stale[] {
   if (!id) return []
-  const present = Object.fromEntries(files.map((f) => [f, readIf(join(dir, f))]))
+  const present = Object.fromEntries(files.map((f) => [f, readTextIf(join(dir, f))]))
   return staleFiles(present, readRecords(dir), id, name)
 }
 
@@ -96,9 +93,9 @@ export function refuseStale(dir: string, name: string, revision: string | undefi
 
 /** After linking: a test.config that is the release's own (.orig) is recorded as such, so another stage may replace it without a copy. */
 export function recordOwn(dir: string, name: string, id: Identity): void {
-  const text = readIf(join(dir, 'test.config'))
+  const text = readTextIf(join(dir, 'test.config'))
   const made = readRecords(dir)['test.config']
-  if (text !== undefined && text === readIf(join(dir, name, 'conf', 'test.config.orig')) && !(made && sameIdentity(made, id) && made.sha256 === sha256(text))) {
+  if (text !== undefined && text === readTextIf(join(dir, name, 'conf', 'test.config.orig')) && !(made && sameIdentity(made, id) && made.sha256 === sha256(text))) {
     recordMade(dir, 'test.config', id, text, 'stage')
   }
 }
@@ -115,10 +112,10 @@ export function resetDerived(dir: string, name: string, id: Identity, previous: 
   const records = readRecords(dir)
   // the release's own test.config: kept as .orig once linked; a fresh tree still has it in place
   const conf = join(dir, name, 'conf', 'test.config')
-  const own = readIf(`${conf}.orig`) ?? (lstatSync(conf, { throwIfNoEntry: false })?.isFile() ? readIf(conf) : undefined)
+  const own = readTextIf(`${conf}.orig`) ?? (lstatSync(conf, { throwIfNoEntry: false })?.isFile() ? readTextIf(conf) : undefined)
   for (const file of Object.keys(DERIVED)) {
     const path = join(dir, file)
-    const text = readIf(path)
+    const text = readTextIf(path)
     if (text === undefined) { if (records[file]) setRecord(dir, file, undefined); continue }
     if (file === 'test.config' && text === own) {   // the new release's own, whatever the record says
       if (!records[file] || !sameIdentity(records[file], id)) recordMade(dir, file, id, text, 'stage')
@@ -131,7 +128,8 @@ export function resetDerived(dir: string, name: string, id: Identity, previous: 
       const kept = existsSync(join(dir, `test.config.${made.revision}`)) ? `test.config.${made.revision}.${Date.now()}` : `test.config.${made.revision}`
       if (!pristine) renameSync(path, join(dir, kept))
       if (own !== undefined) { writeFileAtomicSync(path, own); recordMade(dir, file, id, own, 'stage') } else { rmSync(path, { force: true }); setRecord(dir, file, undefined) }
-      lines.push(`test.config: now ${id.revision}'s own${pristine ? '' : `; ${made.revision}'s kept as ${kept}`}; run: just mirror ${name}`)
+      const now = own !== undefined ? `now ${id.revision}'s own` : `removed (${id.revision} has no conf/test.config)`
+      lines.push(`test.config: ${now}${pristine ? '' : `; ${made.revision}'s kept as ${kept}`}; run: just mirror ${name}`)
     } else {
       const link = join(dir, name, file)   // the staged code's link to it
       if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(link)
