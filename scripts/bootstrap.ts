@@ -35,7 +35,7 @@ await main('bootstrap', {
   if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
   linkStaged(dir, name)
   console.log(formatSummary(`down ${name} ← ${src}`, summary))
-  checkStaged(ctx.staged!, name, ctx.env.REVISION)
+  checkStaged(ctx.staged!, name, ctx.env.REVISION, true)
 
   // 3. plugins and the Nextflow framework of NXF_VER
   await pullPlugins(ctx)

@@ -63,6 +63,14 @@ describe('state belongs to the staged revision', () => {
       expect(readlinkSync(join(dir, 'basic/conf/test.config'))).toBe('../../test.config')
       expect(existsSync(join(dir, 'inputs3.csv')) || existsSync(join(dir, 'images.txt'))).toBe(false)
       expect(existsSync(join(dir, 'basic/inputs3.csv'))).toBe(false)
+      // the seen case: nothing left says ready, and an offline run refuses the un-mirrored test.config
+      const e = { ...env, OFFLINE_DIR: join(p.root, 'offline') }
+      const check = await p.just(['check', '--data'], { cwd: 'pipelines/basic', env: e })
+      expect(check.code).toBe(1)
+      expect(check.stdout + check.stderr).not.toMatch(/(^|\n)ready: /)
+      const run = await p.just(['run'], { cwd: 'pipelines/basic', env: e })
+      expect(run.code).toBe(1)
+      expect(run.stderr).toBe("run: pipelines/basic/test.config is nf-core/basic 3.10's own: its test data is not mirrored; run: just mirror basic\n")
       // a second stage changes nothing and says nothing more
       const again = await p.just(['stage', 'basic', '3.10'], { env })
       expect(again.stdout).toMatch(/already staged.*\n$/)

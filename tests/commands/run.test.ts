@@ -6,6 +6,8 @@ import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
+import { MARKER } from '../../scripts/lib/mirror/test-config.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 
 let gh: TestServer
 let p: Project
@@ -20,6 +22,10 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr)
   fake = fakeTools()
   dir = join(p.root, 'pipelines/basic')
+  // as `just mirror` leaves it: test.config with its generated block, recorded for the staged release
+  const text = `${readFileSync(join(dir, 'test.config'), 'utf8')}\n${MARKER}\nparams {\n    input = 's3://bucket/x/basic/inputs3.csv'\n}\n`
+  writeFileSync(join(dir, 'test.config'), text)
+  recordDerived(dir, 'test.config', undefined, text)
 })
 afterAll(async () => { p.cleanup(); fake.cleanup(); await gh.close() })
 

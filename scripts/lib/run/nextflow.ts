@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'nod
 import { delimiter, dirname, join } from 'node:path'
 import { type Args, parseArgs, UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
-import { refuseStale } from '../stage/derived.js'
+import { refuseStale, refuseUnmirrored } from '../stage/derived.js'
 import { requireStaged } from '../stage/staged-tree.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
@@ -140,10 +140,14 @@ export function checkTools(plan: RunPlan): void {
   if (missing.length) throw new UserError(missingMessage(missing))
 }
 
-/** Fail with one line when the staged code is not a whole release, or test.config/inputs3.csv were made for another. */
-export function checkStaged(staged: string, name: string, revision?: string): void {
+/**
+ * Fail with one line when the staged code is not a whole release, test.config/inputs3.csv were made for
+ * another, or (offline) test.config is still the release's own, pointing at data on the internet.
+ */
+export function checkStaged(staged: string, name: string, revision?: string, offline = false): void {
   requireStaged(dirname(staged), name)
   refuseStale(dirname(staged), name, revision, ['test.config', 'inputs3.csv'])
+  if (offline) refuseUnmirrored(dirname(staged), name)
 }
 
 /** Make the folders nextflow writes to but does not create itself (the log file's), and the empty custom configs. */

@@ -91,6 +91,18 @@ export function refuseStale(dir: string, name: string, revision: string | undefi
   throw new UserError(describeStale(stale[0], id, name).replace('; run:', `${more.length ? ` (so were ${more.join(', ')})` : ''}; run:`))
 }
 
+/**
+ * Offline runs: a test.config `stage` recorded as the release's own (and not edited since) names the
+ * test data on the internet, which Prod cannot reach: refuse it, naming mirror. Without a record, trust it.
+ */
+export function refuseUnmirrored(dir: string, name: string): void {
+  const made = readRecords(dir)['test.config']
+  const text = readTextIf(join(dir, 'test.config'))
+  if (made?.by === 'stage' && text !== undefined && made.sha256 === sha256(text)) {
+    throw new UserError(`pipelines/${name}/test.config is nf-core/${name} ${describeIdentity(made)}'s own: its test data is not mirrored; run: just mirror ${name}`)
+  }
+}
+
 /** After linking: a test.config that is the release's own (.orig) is recorded as such, so another stage may replace it without a copy. */
 export function recordOwn(dir: string, name: string, id: Identity): void {
   const text = readTextIf(join(dir, 'test.config'))
