@@ -1,6 +1,6 @@
 // images: list the Docker images a staged pipeline uses under -profile docker; writes pipelines/<name>/images.txt.
 import { join } from 'node:path'
-import { main, UserError } from './lib/core/cli.js'
+import { describeError, main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { writeFileAtomic } from './lib/core/fsx.js'
 import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images/report.js'
@@ -14,12 +14,14 @@ await main('images', {
   positionals: 1,
   vars: ['PIPELINE', 'REGISTRY_PROXY', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: true })   // it writes images.txt
   const report = analysePipeline(stagedCode(ctx))
 
   // 1. the list, kept beside the pipeline for later steps (written whole or not at all)
+  // (a folder it cannot write: the list is still printed, with one line saying what was not written)
   await writeFileAtomic(join(ctx.dir!, 'images.txt'), imagesText(report))
-  recordDerived(ctx.dir!, 'images.txt', ctx.env.REVISION, imagesText(report))   // the release it lists
+    .then(() => recordDerived(ctx.dir!, 'images.txt', ctx.env.REVISION, imagesText(report)))   // the release it lists
+    .catch((e) => process.stderr.write(`images: warning: pipelines/${ctx.pipeline}/images.txt not written: ${describeError(e)}\n`))
 
   // 2. stdout: the list or the JSON document; what could not be resolved goes to stderr
   if (!args.flags.check) process.stdout.write(args.flags.json ? imagesJson(report) : imagesText(report))

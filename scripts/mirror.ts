@@ -18,7 +18,7 @@ await main('mirror', {
   const file = args.flags['from-log'] ? args._.find(isFile) : undefined
   args._ = args._.filter((w) => w !== file)
   if (args._.length > 1) throw new UserError(`unexpected word '${args._[1]}'${args.flags['from-log'] ? '' : ' (a log file goes after --from-log)'}`)
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags.plan })
   const log = args.flags['from-log'] ? { dir: ctx.dir!, tag: ctx.env.REVISION, file } : undefined
   const rowsText = ctx.env.ROWS
   if (rowsText !== undefined && rowsText !== '' && !/^\d+$/.test(rowsText)) throw new UserError(`ROWS=${rowsText} is not a number of rows`)

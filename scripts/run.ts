@@ -1,9 +1,8 @@
 // run: start nextflow on this pipeline's staged code: run | stub (offline, docker) | preview | test (online).
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
-import {
-  checkStaged, checkTools, frameworkJar, isOffline, makeRunDirs, MODES, type Mode, passThrough, planRun, runNextflow, splitVars,
-} from './lib/run/nextflow.js'
+import { checkStaged, checkTools, makeRunDirs, runNextflow } from './lib/run/exec.js'
+import { frameworkJar, isOffline, MODES, type Mode, passThrough, planRun, splitVars } from './lib/run/plan.js'
 import { existsSync } from 'node:fs'
 
 const ABOUT: Record<string, string> = {
@@ -18,7 +17,7 @@ await main(mode, {
   usage: `just ${mode} [NAME=VALUE…] [nextflow args] [-- words for nextflow]`,
   about: ABOUT[mode] ?? 'run nextflow',
   nextflow: true,
-  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'PATH', 'NF_OFFLINE_DRY_RUN'],
+  vars: ['PIPELINE', 'ROOT_DIR', 'NXF_*', 'BATCH_*', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'REGISTRY_PROXY', 'JAVA_HOME', 'PATH', 'NF_OFFLINE_DRY_RUN'],
   argv: process.argv.slice(3),
 }, async () => {
   // the recipe passes the mode first; leading KEY=VALUE words set variables, the rest goes to nextflow
@@ -37,14 +36,14 @@ await main(mode, {
     console.log(`${mode}: would run in pipelines/${name}: ${line}`)
     return 0
   }
-  checkTools(plan)
+  const nextflow = checkTools(plan, ctx.root)   // the toolkit's bin/nextflow (Prod), else PATH's
   const jar = frameworkJar(plan.env)
   if (isOffline(mode) && jar && !existsSync(jar)) {
-    console.error(`${mode}: warning: ${jar} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)`)
+    console.error(`${mode}: warning: ${jar} is missing; an offline launcher cannot download it; run: just plugins --down`)
   }
 
   // 2. nextflow with the terminal attached; its exit code is ours
   makeRunDirs(plan, name)
   console.log(`${mode}: ${line}`)
-  return runNextflow(plan)
+  return runNextflow(plan, nextflow)
 })

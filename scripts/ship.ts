@@ -14,7 +14,7 @@ await main('ship', {
   flags: { delete: 'also remove what the toolkit no longer has', 'dry-run': 'print what would change; upload nothing' },
   vars: ['JUST_BIN', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args)
+  const ctx = loadContext(args, { lock: args.flags['dry-run'] ? false : 'root' })
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, 'toolkit'))
 

@@ -4,7 +4,8 @@ import { main } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { writeFileAtomicSync } from './lib/core/fsx.js'
-import { checkStaged, checkTools, makeRunDirs, planRun, runNextflow, smokeConfigText, splitPipelineWords } from './lib/run/nextflow.js'
+import { checkStaged, checkTools, makeRunDirs, runNextflow } from './lib/run/exec.js'
+import { planRun, smokeConfigText, splitPipelineWords } from './lib/run/plan.js'
 import { cacheDir } from './lib/core/paths.js'
 
 await main('smoke', {
@@ -26,8 +27,8 @@ await main('smoke', {
 
   // 2. nextflow online, with -stub: proves images resolve through the proxy without running tools
   const plan = planRun('smoke', { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra, smokeConfig: config })
-  checkTools(plan)
+  const nextflow = checkTools(plan, ctx.root)
   makeRunDirs(plan, name)
   console.log(`smoke: nextflow ${plan.args.join(' ')}  (docker.registry = ${registry})`)
-  return runNextflow(plan)
+  return runNextflow(plan, nextflow)
 })

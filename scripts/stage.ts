@@ -21,7 +21,7 @@ await main('stage', {
   vars: ['PIPELINE', 'REVISION', 'GITHUB_URL', 'GITHUB_API_URL', 'GITHUB_TOKEN', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
   const t0 = Date.now()
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: true })
   const name = ctx.pipeline!, dir = ctx.dir!, code = ctx.staged!
   const revision = ctx.env.REVISION || await latestRelease(ctx.env, name)
 

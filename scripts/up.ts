@@ -15,7 +15,7 @@ await main('up', {
   flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
-  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })   // the folder's, or `just up rnaseq` at the root
+  const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))

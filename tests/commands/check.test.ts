@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
+import { jarStandIn } from '../helpers/nextflow-release.js'
 import { closedPort, type TestServer } from '../helpers/http-server.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { ociImage, push, startRegistry } from '../helpers/registry.js'
@@ -24,7 +25,7 @@ function nxfHome(dir: string, plugins: string[]): Record<string, string> {
     writeFileSync(join(dir, 'plugins', `${id}-${version}`, 'classes', 'META-INF', 'MANIFEST.MF'), `Manifest-Version: 1.0\nPlugin-Id: ${id}\nPlugin-Version: ${version}\n`)
   }
   mkdirSync(join(dir, 'framework', '24.10.6'), { recursive: true })
-  writeFileSync(join(dir, 'framework', '24.10.6', 'nextflow-24.10.6-one.jar'), 'PK jar bytes')
+  writeFileSync(join(dir, 'framework', '24.10.6', 'nextflow-24.10.6-one.jar'), jarStandIn('24.10.6'))
   return { NXF_HOME: dir, NXF_VER: '24.10.6' }
 }
 
@@ -61,7 +62,7 @@ describe('just check (data)', () => {
     expect((await p.script('mirror', [name], { env })).code).toBe(0)
     const r = await p.just(['check'], { cwd: `pipelines/${name}`, env })
     expect(r.stderr).toBe('')
-    expect(r.code).toBe(0)
+    expect(r.code, r.stdout).toBe(0)
     const lines = group(r.stdout, 'data')
     // inputs3.csv + its 2 distinct cells + 2 bcftools files + 4 genome files + the genome's bwa/ folder
     expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(10)
@@ -77,7 +78,7 @@ describe('just check (data)', () => {
     const r = await p.script('check', [name], { env })
     expect(r.code).toBe(1)
     expect(r.stdout).toContain(`✗ missing   s3://dest/${key} (genome 'testdata.nf-core.sarek')`)
-    expect(group(r.stdout, 'data').at(-1)).toMatch(new RegExp(`^data: 9 objects, .*; 1 missing; run: just mirror ${name} \\(Dev\\), then just up$`))
+    expect(group(r.stdout, 'data').at(-1)).toMatch(new RegExp(`^data: 9 objects, .*; 1 missing; run: just mirror ${name} \\(Dev\\), then just up \\(Dev\\)$`))
     expect(r.stdout).toMatch(/\nnot ready: 1 of 17 checks failed\n$/)
     expect(r.stderr).toBe('')
   })
@@ -123,7 +124,7 @@ describe('just check (readiness of this host)', () => {
       '[framework]',
       `✓ framework 24.10.6 ${NXF()}/framework/24.10.6/nextflow-24.10.6-one.jar`,
       '[tools]',
-      ...['java', 'docker', 'nextflow'].map((t) => `✓ ${t} ${tools.bin}/${t}`),
+      `✓ java 17.0.2 ${tools.bin}/java`, ...['docker', 'nextflow'].map((t) => `✓ ${t} ${tools.bin}/${t}`),
       'ready: all 8 checks passed', '',
     ].join('\n'))
     expect(r.code).toBe(0)
@@ -139,9 +140,9 @@ describe('just check (readiness of this host)', () => {
     const javaOnly = fakeTools(['java'])
     try {
       const r = await p.script('check', [ready, '--local'], { env: { ...host, PATH: javaOnly.bin } })
-      const stray = (f: string) => `✗ stray ${NXF()}/plugins/${f}: not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"): remove it`
+      const stray = (f: string) => `✗ stray ${NXF()}/plugins/${f}: not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"); run: rm -rf ${NXF()}/plugins/${f}`
       expect(group(r.stdout, 'plugins')).toEqual([
-        '✗ plugin nf-schema@2.1.1: not installed; plugins.list lacks it: add nf-schema@2.1.1 on Dev, run just plugins, then run: just plugins --down',
+        '✗ plugin nf-schema@2.1.1: not installed (needed by nextflow.config); run: just plugins (Dev), then just plugins --down',
         '✓ plugin nf-amazon@2.9.3',
         '✓ plugin nf-validation@1.1.3',
         '✗ plugin nf-prov@1.2.2: nf-prov-1.2.2 is incomplete (no classes/META-INF/MANIFEST.MF); run: just plugins --down',
@@ -149,9 +150,9 @@ describe('just check (readiness of this host)', () => {
       ])
       expect(group(r.stdout, 'framework')).toEqual([`✗ framework 24.10.6: ${NXF()}/framework/24.10.6/nextflow-24.10.6-one.jar missing; run: just plugins --down`])
       expect(group(r.stdout, 'tools')).toEqual([
-        `✓ java ${javaOnly.bin}/java`,
-        '✗ docker: not found on PATH; the test profile runs its tasks in Docker containers',
-        '✗ nextflow: not found on PATH; install Nextflow (the launcher script) and put it on PATH',
+        `✓ java 17.0.2 ${javaOnly.bin}/java`,
+        '✗ docker: not found on PATH; the test profile runs its tasks in Docker containers: install Docker',
+        "✗ nextflow: not in the toolkit's bin/ nor on PATH; run: just plugins --down",
       ])
       expect(r.stdout).toMatch(/\nnot ready: 7 of 10 checks failed\n$/)
       expect(r.stderr).toBe('')

@@ -90,7 +90,7 @@ describe('the argument contract of every recipe', () => {
     const r = await p.just(['up', '--delet'], { cwd: 'pipelines/basic', env })
     expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run]\n' })
     const m = await p.just(['mirror', 'basic', 'rows=2'], { env })
-    expect(m.stderr).toBe('mirror: unknown word rows=2 (did you mean ROWS=2?); usage: just mirror [<name>] [ROWS=N] [--plan] [--with-checksums] [--emit-manifest]\n')
+    expect(m.stderr).toMatch(/^mirror: unknown word rows=2 \(did you mean ROWS=2\?\); usage: just mirror .*\n$/)
   })
 })
 

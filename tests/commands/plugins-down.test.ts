@@ -27,7 +27,7 @@ const expectTree = (p: Project, x: TestPlugin) => expect(files(join(pluginsOf(p)
 beforeAll(async () => {
   srv = await pluginServer(big)
   s3 = await startS3(['bucket'])
-  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.indexUrl, SOURCE_REWRITE: srv.rewrite, ...s3.env, S3_ROOT: 's3://bucket/offline' }
+  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.indexUrl, SOURCE_REWRITE: srv.rewrite, NXF_BASE: srv.releasesUrl, ...s3.env, S3_ROOT: 's3://bucket/offline' }
   dev = tmpProject()
   writeFileSync(join(dev.root, 'plugins.list'), big.map((x) => `${x.id}@${x.version}`).join('\n'))
   const r = await dev.just(['plugins'], { env })
@@ -36,6 +36,17 @@ beforeAll(async () => {
 afterAll(async () => { dev.cleanup(); await s3.stop(); await srv.close() })
 
 describe('just plugins --down', () => {
+  it('with no Nextflow of NXF_VER on S3 nor here, pulls the plugins and then fails naming the fix', async () => {
+    const prod = tmpProject()
+    try {
+      const r = await prod.just(['plugins', '--down'], { env: { ...env, NXF_VER: '24.10.9' } })
+      expect(r.code).toBe(1)
+      expect(r.stdout).toMatch(/^done: 3 pulled, 0 already installed → /m)
+      expect(r.stderr).toBe('plugins: no Nextflow 24.10.9 under s3://bucket/offline/nextflow/framework/ and none here; run `just plugins` on the Dev host (it fetches Nextflow from NXF_BASE), then `just plugins --down`\n')
+      expect(existsSync(join(prod.root, 'bin/nextflow'))).toBe(false)
+    } finally { prod.cleanup() }
+  })
+
   it('skips a plugin whose upload was cut (no manifest on S3), and --delete drops what S3 no longer has', async () => {
     const prod = tmpProject()
     try {
@@ -48,7 +59,8 @@ describe('just plugins --down', () => {
       expect(r.stdout).toMatch(/- nf-gone-0.1.0 removed \(not on S3\)\n/)
       expect(readdirSync(pluginsOf(prod)).sort()).toEqual(['nf-d1-1.0.0', 'nf-d2-1.0.0', 'nf-d3-1.0.0'])
       for (const x of big) expectTree(prod, x)
-      expect(readdirSync(join(prod.root, 'home/offline/.nextflow'))).toEqual(['plugins'])
+      expect(readdirSync(join(prod.root, 'home/offline/.nextflow')).sort()).toEqual(['framework', 'plugins'])
+      expect(existsSync(join(prod.root, 'bin/nextflow'))).toBe(true)
     } finally { prod.cleanup() }
   })
 
@@ -67,7 +79,8 @@ describe('just plugins --down', () => {
         const r = await prod.just(['plugins', '--down'], { env })
         expect(r.code).toBe(0)
         for (const x of big) expectTree(prod, x)
-        expect(readdirSync(join(prod.root, 'home/offline/.nextflow'))).toEqual(['plugins'])
+        expect(readdirSync(join(prod.root, 'home/offline/.nextflow')).sort()).toEqual(['framework', 'plugins'])
+        expect(readdirSync(join(prod.root, 'home/offline/.nextflow/framework/24.10.6')).sort()).toEqual(['nextflow', 'nextflow-24.10.6-one.jar'])
         rmSync(dir, { recursive: true })
       }
     } finally { prod.cleanup() }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,7 +19,7 @@ let env: Record<string, string>
 beforeAll(async () => {
   srv = await pluginServer([a, b, cOld, cNew])
   // System-ENV pins NXF_VER=24.10.6: the legacy index goes first, its github.com URLs rewritten to us
-  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.registryUrl, SOURCE_REWRITE: srv.rewrite }
+  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.registryUrl, SOURCE_REWRITE: srv.rewrite, NXF_BASE: srv.releasesUrl }
 })
 afterAll(() => srv.close())
 
@@ -43,18 +43,25 @@ describe('just plugins', () => {
       const r = await p.just(['plugins', '--no-sync'], { env })
       expect(r.code).toBe(0)
       expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
-        `done: 3 installed, 0 already installed → ${pluginsOf(p)}`, '✓ nf-a@1.0.0 installed', '✓ nf-b@2.0.0 installed', '✓ nf-c@3.0.0 installed'])
+        `done: 3 installed, 0 already installed → ${pluginsOf(p)}`, '✓ nf-a@1.0.0 installed', '✓ nf-b@2.0.0 installed', '✓ nf-c@3.0.0 installed',
+        `✓ nextflow 24.10.6 launcher installed (sha256 matches nextflow.sha256) → ${nxfHome(p)}/framework/24.10.6/nextflow`,
+        `✓ nextflow-24.10.6-one.jar installed (no published checksum; a whole zip, 3 entries, with its manifest) → ${nxfHome(p)}/framework/24.10.6/nextflow-24.10.6-one.jar`,
+      ].sort())
       expect(r.stderr).toBe('warning: nf-c@3.0.0 requires Nextflow >=25.04.0 but NXF_VER is 24.10.6; that Nextflow disables it ("Plugin validation failed"); nf-c@2.0.0 fits\n')
       expect(srv.server.log.filter((l) => l.endsWith('.json'))).toEqual(['GET /plugins.json'])
       expect(srv.server.log.filter((l) => l.startsWith('GET /gh/')).length).toBe(3)
+      expect(srv.server.log.filter((l) => l.startsWith('GET /releases/')).sort()).toEqual(
+        ['GET /releases/v24.10.6/nextflow', 'GET /releases/v24.10.6/nextflow-24.10.6-one.jar', 'GET /releases/v24.10.6/nextflow.sha256'])
       expect(readdirSync(pluginsOf(p)).sort()).toEqual(['nf-a-1.0.0', 'nf-b-2.0.0', 'nf-c-3.0.0'])
       for (const x of [a, b, cNew]) expectTree(p, x)
-      expect(readdirSync(nxfHome(p))).toEqual(['plugins'])
+      expect(readdirSync(nxfHome(p)).sort()).toEqual(['framework', 'plugins'])
+      expect(readdirSync(join(nxfHome(p), 'framework/24.10.6')).sort()).toEqual(['nextflow', 'nextflow-24.10.6-one.jar'])
 
       srv.server.log.length = 0
       const again = await p.just(['plugins', '--no-sync'], { env: { ...env, NXF_PLUGINS_INDEX_URL: 'http://127.0.0.1:9/none.json' } })
       expect(again.code).toBe(0)
       expect(again.stdout).toBe(['· nf-a@1.0.0 already installed', '· nf-b@2.0.0 already installed', '· nf-c@3.0.0 already installed',
+        '· nextflow 24.10.6 launcher already installed', '· nextflow-24.10.6-one.jar already installed',
         `done: 0 installed, 3 already installed → ${pluginsOf(p)}`, ''].join('\n'))
       expect(again.stderr).toMatch(/^warning: nf-c@3.0.0 requires Nextflow >=25.04.0 but NXF_VER is 24.10.6; that Nextflow disables it \("Plugin validation failed"\)\n$/)
       expect(srv.server.log).toEqual([])
@@ -73,6 +80,7 @@ describe('just plugins', () => {
         'GET /api/v1/plugins/dependencies?plugins=nf-a@1.0.0,nf-c@3.0.0&nextflowVersion=25.10.0',
         'GET /api/v1/plugins/nf-a/1.0.0/download/nf-a-1.0.0.zip',
         'GET /api/v1/plugins/nf-c/3.0.0/download/nf-c-3.0.0.zip',
+        'GET /releases/v25.10.0/nextflow', 'GET /releases/v25.10.0/nextflow-25.10.0-one.jar', 'GET /releases/v25.10.0/nextflow.sha256',
       ])
       expect(readdirSync(dir).sort()).toEqual(['nf-a-1.0.0', 'nf-c-3.0.0'])
     } finally { p.cleanup() }
@@ -90,7 +98,6 @@ describe('just plugins', () => {
       expect(lines).toContain('✓ nf-b@2.0.0 installed')
       expect(lines).toContain(`done: 1 installed, 0 already installed, 2 failed → ${pluginsOf(p)}`)
       expect(readdirSync(pluginsOf(p))).toEqual(['nf-b-2.0.0'])
-      expect(readdirSync(nxfHome(p))).toEqual(['plugins'])
     } finally { p.cleanup(); await bad.close() }
   })
 
@@ -131,7 +138,7 @@ describe('just plugins', () => {
     }
     const p = project(many.map((m) => `${m.id}@1.0.0`).join('\n'))
     try {
-      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: slow.indexUrl, NXF_PLUGINS_REGISTRY_URL: slow.indexUrl, SOURCE_REWRITE: slow.rewrite } })
+      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: slow.indexUrl, NXF_PLUGINS_REGISTRY_URL: slow.indexUrl, SOURCE_REWRITE: slow.rewrite, NXF_BASE: slow.releasesUrl } })
       expect(r.code).toBe(0)
       expect(max).toBe(4)
     } finally { p.cleanup(); await slow.close() }
@@ -140,7 +147,7 @@ describe('just plugins', () => {
   it('under kill -9 never leaves a partial plugin folder, and a re-run completes', async () => {
     const big = [makePlugin('nf-k1', '1.0.0', { bulk: 150 }), makePlugin('nf-k2', '1.0.0', { bulk: 150 }), makePlugin('nf-k3', '1.0.0', { bulk: 150 })]
     const ksrv = await pluginServer(big)
-    const kenv = { NXF_PLUGINS_INDEX_URL: ksrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: ksrv.indexUrl, SOURCE_REWRITE: ksrv.rewrite }
+    const kenv = { NXF_PLUGINS_INDEX_URL: ksrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: ksrv.indexUrl, SOURCE_REWRITE: ksrv.rewrite, NXF_BASE: ksrv.releasesUrl }
     const p = project(big.map((m) => `${m.id}@1.0.0`).join(','))
     const next = seeded(5)
     try {
@@ -155,25 +162,49 @@ describe('just plugins', () => {
         const r = await p.just(['plugins', '--no-sync'], { env: kenv })
         expect(r.code).toBe(0)
         for (const m of big) expectTree(p, m)
-        expect(readdirSync(nxfHome(p))).toEqual(['plugins'])
+        expect(readdirSync(nxfHome(p)).sort()).toEqual(['framework', 'plugins'])
+        expect(readdirSync(join(nxfHome(p), 'framework/24.10.6')).sort()).toEqual(['nextflow', 'nextflow-24.10.6-one.jar'])
         rmSync(dir, { recursive: true })   // start over, so the next kill lands in real work
       }
     } finally { p.cleanup(); await ksrv.close() }
   }, 60_000)
 
-  it('warns when a staged pipeline declares other plugins or needs nf-amazon', async () => {
-    const v = makePlugin('nf-validation', '1.1.2')
-    const vsrv = await pluginServer([v])
+  it('also installs what staged pipelines pin beyond plugins.list (both versions when they differ) and nf-amazon for s3:// inputs', async () => {
+    const v2 = makePlugin('nf-validation', '1.1.2'), v3 = makePlugin('nf-validation', '1.1.3'), am = makePlugin('nf-amazon', '2.9.3', { requires: '>=24.10.6' })
+    const vsrv = await pluginServer([v2, v3, am])
     const p = project('nf-validation@1.1.2')
     try {
       cpSync(join(fixtures, 'pipelines/basic'), join(p.root, 'pipelines/basic/basic'), { recursive: true })
-      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: vsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: vsrv.indexUrl, SOURCE_REWRITE: vsrv.rewrite } })
+      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: vsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: vsrv.indexUrl, SOURCE_REWRITE: vsrv.rewrite, NXF_BASE: vsrv.releasesUrl } })
+      expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
-      expect(r.stderr).toBe([
-        "warning: pipelines/basic/basic/nextflow.config declares nf-validation@1.1.3 but plugins.list pins nf-validation@1.1.2; offline Nextflow loads the config's version, so pin nf-validation@1.1.3",
-        'warning: basic needs nf-amazon (params.igenomes_base = s3://ngi-igenomes/igenomes/) but plugins.list lacks it; add nf-amazon@2.9.3 (the default of Nextflow 24.10.6)',
-        ''].join('\n'))
+      expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+        '+ nf-validation@1.1.3: declared in pipelines/basic/basic/nextflow.config; plugins.list pins nf-validation@1.1.2: both kept, as offline Nextflow loads nf-validation@1.1.3 for this pipeline',
+        '+ nf-amazon@2.9.3: basic needs it (params.igenomes_base = s3://ngi-igenomes/igenomes/); the default of Nextflow 24.10.6',
+      ])
+      expect(r.stdout).toContain(`done: 3 installed, 0 already installed → ${pluginsOf(p)}`)
+      expect(readdirSync(pluginsOf(p)).sort()).toEqual(['nf-amazon-2.9.3', 'nf-validation-1.1.2', 'nf-validation-1.1.3'])
+      for (const x of [v2, v3, am]) expectTree(p, x)
     } finally { p.cleanup(); await vsrv.close() }
+  })
+
+  it('refuses a launcher whose checksum does not match and a jar that is not a whole zip; keeps neither; exits 1', async () => {
+    const { makeRelease, serveRelease } = await import('../helpers/nextflow-release.js')
+    const rel = makeRelease('24.10.6')
+    const p = project('nf-b@2.0.0')
+    try {
+      const base = serveRelease(srv.server, rel, { sum: 'bad', jar: rel.jar.subarray(0, rel.jar.length - 40) })
+      const r = await p.just(['plugins', '--no-sync'], { env: { ...env, NXF_BASE: base } })
+      expect(r.code).toBe(1)
+      const url = `${base}/v24.10.6`
+      expect(r.stdout).toContain(`✗ nextflow 24.10.6 launcher: ${url}/nextflow: sha256 ${rel.sha256} does not match ${url}/nextflow.sha256 (${'f'.repeat(64)})\n`)
+      expect(r.stdout).toContain(`✗ nextflow-24.10.6-one.jar: ${url}/nextflow-24.10.6-one.jar: no end-of-central-directory record (cut short?)\n`)
+      expect(existsSync(join(nxfHome(p), 'framework/24.10.6')) ? readdirSync(join(nxfHome(p), 'framework/24.10.6')) : []).toEqual([])
+      serveRelease(srv.server, rel, { sum: false })   // a release that publishes no checksum: the script is checked for what it is
+      const again = await p.just(['plugins', '--no-sync'], { env: { ...env, NXF_BASE: base } })
+      expect(again.code).toBe(0)
+      expect(again.stdout).toContain('✓ nextflow 24.10.6 launcher installed (no published checksum; checked it is the launcher script)')
+    } finally { p.cleanup(); serveRelease(srv.server, makeRelease('24.10.6')) }
   })
 
   it('warns when a plugin depends on one plugins.list lacks', async () => {
@@ -181,7 +212,7 @@ describe('just plugins', () => {
     const dsrv = await pluginServer([d, b])
     const p = project('nf-dep@1.0.0,nf-b@2.0.0')
     try {
-      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: dsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: dsrv.indexUrl, SOURCE_REWRITE: dsrv.rewrite } })
+      const r = await p.just(['plugins', '--no-sync'], { env: { NXF_PLUGINS_INDEX_URL: dsrv.indexUrl, NXF_PLUGINS_REGISTRY_URL: dsrv.indexUrl, SOURCE_REWRITE: dsrv.rewrite, NXF_BASE: dsrv.releasesUrl } })
       expect(r.code).toBe(0)
       expect(r.stderr).toBe('warning: nf-dep@1.0.0 depends on nf-zz (>=1.0.0), which plugins.list lacks; add it\n')
     } finally { p.cleanup(); await dsrv.close() }
@@ -205,23 +236,20 @@ describe('just plugins: S3', () => {
   afterAll(() => s3.stop())
   const keys = async (prefix: string) => ((await s3.client.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: prefix }))).Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort()
 
-  it('ships plugins and the framework, and --down brings them to another host, with nothing added', async () => {
+  it('ships plugins and Nextflow, and --down brings them to another host (launcher as bin/nextflow), with nothing added', async () => {
     const dev = project('nf-a@1.0.0\nnf-b@2.0.0')
     const prod = tmpProject()
     const s3env = { ...env, ...s3.env, S3_ROOT: 's3://bucket/offline' }
     try {
-      const fw = join(nxfHome(dev), 'framework/24.10.6')
-      mkdirSync(fw, { recursive: true })
-      writeFileSync(join(fw, 'nextflow-24.10.6-one.jar'), 'jar bytes')
       mkdirSync(pluginsOf(dev), { recursive: true })
       writeFileSync(join(pluginsOf(dev), 'junk.zip'), 'stray, warned and not shipped')
       const up = await dev.just(['plugins'], { env: s3env })
       expect(up.code).toBe(0)
       expect(up.stdout).toMatch(/plugins → s3:\/\/bucket\/offline\/nextflow\/plugins: 8 files \(.*\) transferred, 0 unchanged/)
-      expect(up.stdout).toMatch(/framework → s3:\/\/bucket\/offline\/nextflow\/framework\/24.10.6: 1 file /)
+      expect(up.stdout).toMatch(/framework → s3:\/\/bucket\/offline\/nextflow\/framework\/24.10.6: 2 files /)
       const want = [a, b].flatMap((x) => Object.keys(x.files).map((f) => `${x.id}-${x.version}/${f}`)).sort()
       expect(await keys('offline/nextflow/plugins/')).toEqual(want)
-      expect(await keys('offline/nextflow/framework/')).toEqual(['24.10.6/nextflow-24.10.6-one.jar'])
+      expect(await keys('offline/nextflow/framework/')).toEqual(['24.10.6/nextflow', '24.10.6/nextflow-24.10.6-one.jar'])
 
       const again = await dev.just(['plugins'], { env: s3env })
       expect(again.stdout).toMatch(/plugins → .*: 0 files \(0 B\) transferred, 8 unchanged/)
@@ -232,9 +260,13 @@ describe('just plugins: S3', () => {
       expect(down.stdout).toMatch(/✓ nf-a-1.0.0 pulled\n✓ nf-b-2.0.0 pulled\n/)
       expect(readdirSync(pluginsOf(prod)).sort()).toEqual(['nf-a-1.0.0', 'nf-b-2.0.0'])
       for (const x of [a, b]) expectTree(prod, x)
-      expect(readFileSync(join(nxfHome(prod), 'framework/24.10.6/nextflow-24.10.6-one.jar'), 'utf8')).toBe('jar bytes')
+      expect(readFileSync(join(nxfHome(prod), 'framework/24.10.6/nextflow-24.10.6-one.jar'))).toEqual(readFileSync(join(nxfHome(dev), 'framework/24.10.6/nextflow-24.10.6-one.jar')))
       expect(readdirSync(nxfHome(prod)).sort()).toEqual(['framework', 'plugins'])
+      expect(down.stdout).toContain(`✓ bin/nextflow ← nextflow 24.10.6 launcher (jar ${nxfHome(prod)}/framework/24.10.6/nextflow-24.10.6-one.jar)\n`)
+      expect(readFileSync(join(prod.root, 'bin/nextflow'), 'utf8')).toBe(readFileSync(join(nxfHome(dev), 'framework/24.10.6/nextflow'), 'utf8'))
+      expect(statSync(join(prod.root, 'bin/nextflow')).mode & 0o777).toBe(0o755)
       const down2 = await prod.just(['plugins', '--down'], { env: s3env })
+      expect(down2.stdout).toMatch(/· bin\/nextflow is the nextflow 24.10.6 launcher/)
       expect(down2.stdout).toMatch(/· nf-a-1.0.0 already installed/)
       expect(down2.stdout).toMatch(/done: 0 pulled, 2 already installed/)
     } finally { dev.cleanup(); prod.cleanup() }

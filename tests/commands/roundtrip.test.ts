@@ -11,8 +11,10 @@ import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.
 import { justBin, run, tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
+import { dataHost, RAW } from './mirror-setup.js'
 
 let gh: TestServer
+let data: TestServer
 let plug: PluginServer
 let s3: TestS3
 let dev: Project
@@ -24,13 +26,14 @@ const sysPath = ['/usr/local/bin', '/usr/bin', '/bin']
 beforeAll(async () => {
   gh = await serve(githubRoutes('basic', [{ rev: '1.0', archive: await packRelease('basic', 'basic', '1.0') }]))
   s3 = await startS3(['bucket'])
+  data = await dataHost([{ path: '/raw/basic/samplesheet/samplesheet_test.csv', body: `sample,fastq_1,fastq_2\nS1,${RAW}/basic/reads/s1_1.fastq.gz,${RAW}/basic/reads/s1_2.fastq.gz\n` }])
   plug = await pluginServer([makePlugin('nf-amazon', '2.9.3', { requires: '>=24.10.6' }), makePlugin('nf-validation', '1.1.3'), makePlugin('nf-prov', '1.2.2')])
   fake = fakeTools()
   dev = tmpProject()
   prod = mkdtempSync(join(tmpdir(), 'nfo-prod-'))
   env = { ...s3.env, S3_ROOT: 's3://bucket/offline' }
 })
-afterAll(async () => { dev.cleanup(); fake.cleanup(); rmSync(prod, { recursive: true, force: true }); await s3.stop(); await gh.close(); await plug.close() })
+afterAll(async () => { dev.cleanup(); fake.cleanup(); rmSync(prod, { recursive: true, force: true }); await s3.stop(); await gh.close(); await plug.close(); await data.close() })
 
 /** run the shipped `bin/just` on the Prod side: its own HOME and cache, no node_modules on PATH */
 const prodJust = (root: string, args: string[], cwd = '') => run(join(root, 'bin/just'), args, {
@@ -44,9 +47,11 @@ function noNodeModulesUp(dir: string): void {
 }
 
 describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`', () => {
-  it('Dev: stage, online (test then up), ship, plugins', async () => {
+  it('Dev: stage, mirror, online (test then up), ship, plugins', async () => {
     const devEnv = { ...env, PATH: fake.path(sysPath), GITHUB_URL: gh.url, GITHUB_API_URL: gh.url, JUST_BIN: justBin }
     expect((await dev.just(['stage', 'basic', '1.0'], { env: devEnv })).code).toBe(0)
+    const mirror = await dev.just(['mirror'], { cwd: 'pipelines/basic', env: { ...devEnv, SOURCE_REWRITE: `https://raw.githubusercontent.com/nf-core/test-datasets=>${data.url}/raw`, OFFLINE_DIR: join(dev.root, 'offline') } })
+    expect(mirror.code, mirror.stderr).toBe(0)
     appendFileSync(join(dev.root, 'pipelines/basic/Pipeline-ENV'), 'export NXF_OPTS="-Xms500M"\n')
     const online = await dev.just(['online'], { cwd: 'pipelines/basic', env: devEnv })
     expect(online.stderr).toBe('')
@@ -59,13 +64,11 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
     expect(ship.code).toBe(0)
     expect(ship.stdout).toMatch(/^ship → s3:\/\/bucket\/offline\/toolkit: \d+ files/m)
 
-    // plugins.list (nf-amazon@2.9.3, nf-validation@1.1.3, nf-prov@1.2.2) from a local index, and the
-    // launcher's jar of NXF_VER, to S3_ROOT/nextflow
-    const jar = join(dev.root, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')
-    mkdirSync(dirname(jar), { recursive: true })
-    writeFileSync(jar, 'the launcher jar')
-    const plugins = await dev.just(['plugins'], { env: { ...devEnv, NXF_PLUGINS_INDEX_URL: plug.indexUrl, NXF_PLUGINS_REGISTRY_URL: plug.registryUrl, SOURCE_REWRITE: plug.rewrite } })
+    // plugins.list (nf-amazon@2.9.3, nf-validation@1.1.3, nf-prov@1.2.2) from a local index, and Nextflow
+    // 24.10.6 itself (launcher and jar) from a local NXF_BASE, to S3_ROOT/nextflow
+    const plugins = await dev.just(['plugins'], { env: { ...devEnv, NXF_PLUGINS_INDEX_URL: plug.indexUrl, NXF_PLUGINS_REGISTRY_URL: plug.registryUrl, SOURCE_REWRITE: plug.rewrite, NXF_BASE: plug.releasesUrl } })
     expect(plugins.code, plugins.stderr).toBe(0)
+    expect(plugins.stdout).toMatch(/^framework → s3:\/\/bucket\/offline\/nextflow\/framework\/24.10.6: 2 files/m)
   })
 
   it('Prod: the toolkit from S3 into an empty folder runs `just offline` with no node_modules', async () => {
@@ -113,7 +116,7 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       try {
         const bad = await run(process.execPath, [join(fresh, 'dist/scripts/bootstrap.js'), 'basic'], { cwd: fresh, env: { ...env, PATH: noDocker.bin, HOME: join(fresh, 'home') } })
         expect(bad.code).toBe(1)
-        expect(bad.stderr.trim()).toBe('bootstrap: docker not found on PATH; the test profile runs its tasks in Docker containers')
+        expect(bad.stderr.trim()).toBe('bootstrap: docker not found on PATH; the test profile runs its tasks in Docker containers: install Docker')
         expect(existsSync(join(fresh, 'pipelines/basic/basic'))).toBe(false)
       } finally { noDocker.cleanup() }
       // as if the toolkit had been shipped before the pipeline was staged: its folder comes with bootstrap
@@ -126,13 +129,56 @@ describe('round trip: Dev `just online` + `just ship`, Prod `bin/just offline`',
       for (const d of ['.nextflow', 'work', 'logs']) expect(existsSync(join(home, d)), d).toBe(true)
       expect(readdirSync(join(home, '.nextflow/plugins')).sort()).toEqual(['nf-amazon-2.9.3', 'nf-prov-1.2.2', 'nf-validation-1.1.3'])
       expect(readFileSync(join(home, '.nextflow/plugins/nf-amazon-2.9.3/classes/META-INF/MANIFEST.MF'), 'utf8')).toMatch(/Plugin-Version: 2\.9\.3/)
-      expect(readFileSync(join(home, '.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar'), 'utf8')).toBe('the launcher jar')
-      const call = fake.calls()[before]
+      expect(readFileSync(join(home, '.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar'))).toEqual(readFileSync(join(dev.root, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')))
+      // bin/nextflow came down too, and is what ran: the PATH double saw no call
+      expect(fake.calls().length).toBe(before)
+      const call = fake.javaCalls().filter((c) => c.argv.includes('-jar')).at(-1)!
+      expect(call.argv.slice(0, 3)).toEqual(['-Dfile.encoding=UTF-8', '-jar', join(home, '.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')])
+      call.argv = call.argv.slice(3)
       expect(call.argv.slice(2)).toEqual(['-offline', '-profile', 'test,docker', '--outdir', join(fresh, 'pipelines/basic/results/run'), '-resume', '--custom_config_base', join(fresh, 'pipelines/basic/.nextflow-custom-config'), '--max_cpus', '1'])
       expect(call.env.NXF_OFFLINE).toBe('true')
       expect(call.env.NXF_OPTS).toBe('-Xms500M')   // from the Pipeline-ENV that came down
       expect(lstatSync(join(fresh, 'pipelines/basic/justfile')).isSymbolicLink()).toBe(true)
     } finally { rmSync(fresh, { recursive: true, force: true }) }
+  })
+
+  it('Prod with no nextflow installed: plugins --down, check → ready, and run starts the shipped launcher with the shipped jar', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'nfo-prod3-'))
+    const javaDocker = fakeTools(['java', 'docker'])
+    const prodEnv = { ...env, PATH: javaDocker.path(sysPath), HOME: join(fresh, 'home'), NF_OFFLINE_CACHE: undefined, JAVA_HOME: undefined }
+    const sh = (args: string[], cwd = '') => run(join(fresh, 'bin/just'), args, { cwd: join(fresh, cwd), env: prodEnv })
+    try {
+      // only what ship, up and plugins put on S3; no nextflow anywhere on PATH
+      await syncDown(s3.client, 's3://bucket/offline/toolkit', fresh, { quiet: true, cacheDir: false })
+      chmodSync(join(fresh, 'bin/just'), 0o755)
+      expect(spawnSync('sh', ['-c', 'command -v nextflow'], { env: { PATH: prodEnv.PATH } }).status).not.toBe(0)
+      expect(existsSync(join(fresh, 'bin/nextflow'))).toBe(false)
+
+      const down = await sh(['plugins', '--down'])
+      expect(down.stderr).toBe('')
+      expect(down.code).toBe(0)
+      expect(down.stdout).toContain(`✓ bin/nextflow ← nextflow 24.10.6 launcher (jar ${join(fresh, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar')})`)
+      expect((await sh(['down'], 'pipelines/basic')).code).toBe(0)
+      const check = await sh(['check'], 'pipelines/basic')
+      expect(check.stderr).toBe('')
+      expect(check.stdout).toContain(`✓ nextflow ${join(fresh, 'bin/nextflow')}\n`)
+      expect(check.stdout).toMatch(/^✓ java 17\.0\.2 /m)
+      expect(check.stdout).toMatch(/\nready: all \d+ checks passed\n$/)
+      expect(check.code).toBe(0)
+
+      const before = javaDocker.javaCalls().length
+      const r = await sh(['run'], 'pipelines/basic')
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      const dir = join(fresh, 'pipelines/basic')
+      const calls = javaDocker.javaCalls().slice(before).filter((c) => c.argv.includes('-jar'))
+      expect(calls).toHaveLength(1)
+      expect(calls[0].argv).toEqual(['-Dfile.encoding=UTF-8', '-jar', join(fresh, 'home/offline/.nextflow/framework/24.10.6/nextflow-24.10.6-one.jar'),
+        'run', join(dir, 'basic'), '-offline', '-profile', 'test,docker', '--outdir', join(dir, 'results/run'), '-resume', '--custom_config_base', join(dir, '.nextflow-custom-config')])
+      expect(calls[0].env.NXF_OFFLINE).toBe('true')
+      expect(calls[0].env.NXF_HOME).toBe(join(fresh, 'home/offline/.nextflow'))
+      expect(r.stdout).toContain('fake java -Dfile.encoding=UTF-8 -jar ')
+    } finally { javaDocker.cleanup(); rmSync(fresh, { recursive: true, force: true }) }
   })
 
   const hasAws = spawnSync('aws', ['--version']).status === 0

@@ -47,7 +47,7 @@ describe('just run | stub | test | preview', () => {
     ['preview', undefined, ['-profile', 'test,docker', '-preview', '--outdir', 'results/preview']],
   ])('just %s: NXF_OFFLINE=%s, nextflow run <code> %j', async (mode, nxfOffline, tail) => {
     const { r, call } = await justRun([mode], 'pipelines/basic', { NXF_OFFLINE: 'false' })
-    expect(r.stderr).toBe(nxfOffline ? `${mode}: warning: ${jarOf(p)} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)\n` : '')
+    expect(r.stderr).toBe(nxfOffline ? `${mode}: warning: ${jarOf(p)} is missing; an offline launcher cannot download it; run: just plugins --down\n` : '')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(new RegExp(`^${mode}: nextflow run `))
     expect(call.argv).toEqual(['run', join(dir, 'basic'), ...tail.map((w) => w.startsWith('results/') || w.startsWith('.nextflow') ? join(dir, w) : w)])
@@ -110,10 +110,10 @@ describe('just run | stub | test | preview', () => {
   })
 
   it.each([
-    ['run', ['nextflow'], 'run: java, docker not found on PATH; Nextflow needs Java 17 or later on PATH; the test profile runs its tasks in Docker containers'],
-    ['stub', ['java', 'docker'], 'stub: nextflow not found on PATH; install Nextflow (the launcher script) and put it on PATH'],
-    ['test', ['nextflow', 'java'], 'test: docker not found on PATH; the test profile runs its tasks in Docker containers'],
-    ['preview', ['nextflow'], 'preview: java not found on PATH; Nextflow needs Java 17 or later on PATH'],
+    ['run', ['nextflow'], 'run: java, docker not found on PATH; Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME; the test profile runs its tasks in Docker containers: install Docker'],
+    ['stub', ['java', 'docker'], 'stub: nextflow not found on PATH; the toolkit has no bin/nextflow; run: just plugins --down (it installs the launcher Dev shipped)'],
+    ['test', ['nextflow', 'java'], 'test: docker not found on PATH; the test profile runs its tasks in Docker containers: install Docker'],
+    ['preview', ['nextflow'], 'preview: java not found on PATH; Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME'],
   ] as const)('%s with only %j on PATH says what is missing in one line', async (mode, tools, line) => {
     const only = fakeTools([...tools])
     try {
@@ -149,13 +149,62 @@ describe('just run | stub | test | preview', () => {
     const jar = jarOf(p)
     const warned = await justRun(['run'])
     expect(warned.r.code).toBe(0)
-    expect(warned.r.stderr.trim()).toBe(`run: warning: ${jar} is missing; an offline launcher cannot download it (bootstrap/plugins ship it)`)
+    expect(warned.r.stderr.trim()).toBe(`run: warning: ${jar} is missing; an offline launcher cannot download it; run: just plugins --down`)
     mkdirSync(join(jar, '..'), { recursive: true })
     writeFileSync(jar, 'jar')
     try {
       expect((await justRun(['run'])).r.stderr).toBe('')
       expect((await justRun(['test'])).r.stderr).toBe('')
     } finally { rmSync(jar) }
+  })
+})
+
+describe('just run on AWS Batch (NXF_EXECUTOR=awsbatch, BATCH_QUEUE)', () => {
+  const batch = { NXF_EXECUTOR: 'awsbatch', BATCH_QUEUE: 'nf-queue', AWS_REGION: 'eu-west-2', NXF_WORK: 's3://bucket/work', BATCH_CLI_PATH: '/home/ec2-user/miniconda/bin/aws', REGISTRY_PROXY: 'nexus.test:8082' }
+  afterAll(() => rmSync(join(dir, 'batch.config'), { force: true }))
+
+  it.each(['run', 'stub'])('just %s adds -c batch.config, written from the environment; no docker needed here', async (mode) => {
+    const noDocker = fakeTools(['nextflow', 'java'])
+    try {
+      const r = await p.just([mode], { cwd: 'pipelines/basic', env: { PATH: noDocker.path(sysPath), ...batch } })
+      expect(r.code).toBe(0)
+      const call = noDocker.calls()[0]
+      const i = call.argv.indexOf('-c')
+      expect(call.argv.slice(i, i + 2)).toEqual(['-c', join(dir, 'batch.config')])
+      expect(call.env.NXF_EXECUTOR).toBe('awsbatch')
+      expect(call.env.NXF_WORK).toBe('s3://bucket/work')
+      expect(readFileSync(join(dir, 'batch.config'), 'utf8').split('\n').slice(1)).toEqual([
+        "process.executor = 'awsbatch'", "process.queue = 'nf-queue'", "aws.region = 'eu-west-2'",
+        "aws.batch.cliPath = '/home/ec2-user/miniconda/bin/aws'", "workDir = 's3://bucket/work'", "docker.registry = 'nexus.test:8082'", ''])
+    } finally { noDocker.cleanup() }
+  })
+
+  it('refuses in one line, before nextflow, when a Batch setting is missing', async () => {
+    const { r, call } = await justRun(['run'], 'pipelines/basic', { ...batch, NXF_WORK: '/local/work' })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^run: NXF_EXECUTOR=awsbatch, but NXF_WORK=\/local\/work is not an s3:\/\/ path; Batch tasks share the work dir through S3: add `export NXF_WORK=s3:\/\/<bucket>\/work` to env\/System-ENV\n$/m)
+    expect(call).toBeUndefined()
+  })
+
+  it('test (online, on this host) ignores Batch', async () => {
+    const { r, call } = await justRun(['test'], 'pipelines/basic', batch)
+    expect(r.code).toBe(0)
+    expect(call.argv).not.toContain('-c')
+  })
+})
+
+describe('just run with the toolkit\'s bin/nextflow', () => {
+  it('starts bin/nextflow (installed by plugins --down) rather than a nextflow on PATH', async () => {
+    const own = fakeTools(['nextflow'])
+    mkdirSync(join(p.root, 'bin'), { recursive: true })
+    symlinkSync(join(own.bin, 'nextflow'), join(p.root, 'bin/nextflow'))
+    try {
+      const { r, call } = await justRun(['stub'])
+      expect(r.code).toBe(0)
+      expect(call).toBeUndefined()   // not the PATH one
+      expect(own.calls()).toHaveLength(1)
+      expect(own.calls()[0].argv).toContain('-stub')
+    } finally { rmSync(join(p.root, 'bin/nextflow')); own.cleanup() }
   })
 })
 

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
 import { killAfter } from '../helpers/kill.js'
+import { strToU8, zipSync } from 'fflate'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
@@ -46,13 +47,14 @@ function expectManifestLast(got: Record<string, string>, what: string): void {
 beforeAll(async () => {
   srv = await pluginServer(PLUGINS)
   s3 = await startS3(['bucket'])
-  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.indexUrl, SOURCE_REWRITE: srv.rewrite, ...s3.env, S3_ROOT: 's3://bucket/pl' }
+  env = { NXF_PLUGINS_INDEX_URL: srv.indexUrl, NXF_PLUGINS_REGISTRY_URL: srv.indexUrl, SOURCE_REWRITE: srv.rewrite, NXF_BASE: srv.releasesUrl, ...s3.env, S3_ROOT: 's3://bucket/pl' }
   dev = tmpProject()
   prod = tmpProject()
   writeFileSync(join(dev.root, 'plugins.list'), PLUGINS.map((x) => `${x.id}@${x.version}`).join('\n') + '\n')
   const fw = join(nxfHome(dev), 'framework/24.10.6')
   mkdirSync(fw, { recursive: true })
-  writeFileSync(join(fw, 'nextflow-24.10.6-one.jar'), Buffer.alloc(300_000, 'jar bytes '))
+  // a whole jar of ~300 kB (stored, not deflated), so the framework upload takes a while too
+  writeFileSync(join(fw, 'nextflow-24.10.6-one.jar'), zipSync({ 'META-INF/MANIFEST.MF': strToU8('Manifest-Version: 1.0\n'), 'nextflow/big.bin': [Buffer.alloc(300_000, 'jar bytes '), { level: 0 }] }))
   const up = await dev.script('plugins', [], { env })
   if (up.code !== 0) throw new Error(up.stderr)
   devMs = up.ms

@@ -42,7 +42,7 @@ beforeAll(async () => {
   env = {
     GITHUB_URL: gh.url, GITHUB_API_URL: gh.url, GITHUB_TOKEN: GITHUB, GITLAB_TOKEN: GITLAB,
     ...s3.env, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET, S3_ROOT: 's3://dest/offline', OFFLINE_DIR: join(dev.root, 'offline'),
-    SOURCE_REWRITE: `${RAW}=>${data.url}/raw;${plugins.rewrite}`, NXF_PLUGINS_INDEX_URL: plugins.indexUrl, NXF_PLUGINS_REGISTRY_URL: plugins.indexUrl,
+    SOURCE_REWRITE: `${RAW}=>${data.url}/raw;${plugins.rewrite}`, NXF_PLUGINS_INDEX_URL: plugins.indexUrl, NXF_PLUGINS_REGISTRY_URL: plugins.indexUrl, NXF_BASE: plugins.releasesUrl,
     PATH: tools.path([dirname(process.execPath), '/usr/bin', '/bin']),
   }
 }, 60_000)

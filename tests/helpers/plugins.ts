@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { strToU8, zipSync } from 'fflate'
 import { serve, type TestServer } from './http-server.js'
+import { makeRelease, serveRelease } from './nextflow-release.js'
 
 export interface TestPlugin { id: string; version: string; requires?: string; zip: Buffer; sha512: string; files: Record<string, string> }
 
@@ -41,6 +42,8 @@ export interface PluginServer {
   registryUrl: string
   /** SOURCE_REWRITE that sends github.com asset URLs to this server */
   rewrite: string
+  /** NXF_BASE: Nextflow 24.10.6 and 25.10.0 stand-ins (launcher, its sha256, a small jar) */
+  releasesUrl: string
   /** index entries to serve with a wrong checksum, etc. */
   close(): Promise<void>
 }
@@ -74,8 +77,10 @@ export async function pluginServer(plugins: TestPlugin[], opts: { sha?: Record<s
     server.add({ path: `/gh/nextflow-io/${p.id}/releases/download/${p.version}/${p.id}-${p.version}.zip`, body: p.zip, headers })
     server.add({ path: `/api/v1/plugins/${p.id}/${p.version}/download/${p.id}-${p.version}.zip`, body: p.zip, headers })
   }
+  serveRelease(server, makeRelease('24.10.6'))
   return {
     server,
+    releasesUrl: serveRelease(server, makeRelease('25.10.0')),
     indexUrl: `${server.url}/plugins.json`,
     registryUrl: `${server.url}/api`,
     rewrite: `https://github.com/=>${server.url}/gh/`,

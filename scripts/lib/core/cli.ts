@@ -1,5 +1,6 @@
 // cli: the shape every entry script shares: argument words, one-line errors, secrets kept out of output.
 import minimist from 'minimist'
+import { basename, dirname } from 'node:path'
 import { type Args, type CommandSpec, helpText, parseCommandLine } from './args.js'
 
 export type { Args, CommandSpec } from './args.js'
@@ -62,12 +63,25 @@ function guardOutput(): void {
   }
 }
 
+const TEMP = /^\.(.+)\.tmp-\d+-[a-z0-9]+$/
+
+/** A write refused by the file system, naming what to fix: the folder when the file was one of our temp names. */
+function permissionMessage(e: NodeJS.ErrnoException): string {
+  const why = e.code === 'EROFS' ? 'read-only file system' : 'permission denied'
+  if (!e.path) return `${why}; check the permissions of the folders the command writes`
+  const temp = TEMP.exec(basename(e.path))
+  if (temp || e.syscall === 'mkdir' || e.syscall === 'rename') {
+    return `cannot write ${temp ? temp[1] : basename(e.path)} in ${dirname(e.path)} (${why}); make that folder writable for this user, or run as its owner`
+  }
+  return `cannot ${e.syscall === 'open' || e.syscall === 'unlink' ? 'write' : 'use'} ${e.path} (${why}); make it (and its folder) writable for this user, or run as its owner`
+}
+
 /** Describe an unexpected error in one line (stack only with DEBUG=1). */
 export function describeError(err: unknown): string {
   if (err instanceof UserError) return err.message
   const e = err as NodeJS.ErrnoException
   if (e?.code === 'ENOSPC') return `disk full writing ${e.path ?? 'a file'}; free some space and re-run`
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') return `permission denied on ${e.path ?? 'a file'}`
+  if (e?.code === 'EACCES' || e?.code === 'EPERM' || e?.code === 'EROFS') return permissionMessage(e)
   if (e?.code === 'ENOENT' && e.path) return `no such file: ${e.path}`
   return (e?.message ?? String(err)).split('\n')[0]
 }

@@ -2,7 +2,8 @@
 import { basename, join } from 'node:path'
 import { type Args, UserError } from './cli.js'
 import { type Env, loadEnvFiles } from './env.js'
-import { checkPipelineName, pipelineDir, pipelineFolderOf, toolkitRoot } from './paths.js'
+import { acquireLock } from './lock.js'
+import { cacheDir, checkPipelineName, pipelineDir, pipelineFolderOf, toolkitRoot } from './paths.js'
 
 export interface Context {
   root: string
@@ -21,6 +22,8 @@ export interface ContextOptions {
   needPipeline?: boolean
   cwd?: string
   processEnv?: Env
+  /** a mutating run: take the pipeline folder's lock (true) or the root's ('root': ship, plugins); see lock.ts */
+  lock?: boolean | 'root'
 }
 
 /**
@@ -47,6 +50,12 @@ export function loadContext(args: Args, opts: ContextOptions = {}): Context {
   ], processEnv)
   if (name) env.PIPELINE = name
   if (revArg) env.REVISION = revArg
+  if (opts.lock) {
+    const locks = join(cacheDir(root, env), 'locks')
+    const command = basename(process.argv[1] ?? 'nf-offline', '.js')
+    if (opts.lock === 'root' || !name) acquireLock(join(locks, 'root.lock'), command, 'this toolkit (ship, plugins)')
+    else acquireLock(join(locks, `${name}.lock`), command, `pipelines/${name}`)
+  }
   return { root, env, pipeline: name, dir, staged: name && dir ? join(dir, name) : undefined }
 }
 

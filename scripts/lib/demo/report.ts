@@ -71,6 +71,6 @@ export function closingLine(rows: StepResult[], seconds: number): string {
   return `demo: ${steps(proven)} proven here in ${seconds.toFixed(1)} s${notProven.length ? `; not proven: ${notProven.join(', ')}` : ''}`
 }
 
-/** What no demo run proves, whatever this machine has: its plugins and Nextflow jar are stand-ins, and it has no registry. */
-export const NEVER_PROVEN = 'never proven by the demo (its plugins and Nextflow jar are stand-ins; it has no registry): Nextflow parsing test.config, '
+/** What no demo run proves, whatever this machine has: its Nextflow launcher and jar and its plugins are stand-ins, and it has no registry. */
+export const NEVER_PROVEN = 'never proven by the demo (its Nextflow and plugins are stand-ins; it has no registry): Nextflow parsing test.config, '
   + 'plugins loading, image pulls through the proxy; on a real Prod host run just check --images, then just stub'

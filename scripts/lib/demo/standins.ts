@@ -1,4 +1,4 @@
-// demo-standins: local stand-ins for the outside world of the demo: S3 (s3rver), GitHub, a test-data host, a plugin index.
+// demo-standins: local stand-ins for the outside world of the demo: S3 (s3rver), GitHub, a test-data host, a plugin index, Nextflow downloads.
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'

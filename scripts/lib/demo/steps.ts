@@ -112,7 +112,7 @@ async function runStep(w: Workspace, s: Step, hostEnv: Record<string, string>, m
   const step = `just ${s.words.join(' ')}`
   const stub = s.words[0] === 'stub'
   console.log(`\n${s.host}:${s.cwd === '.' ? '' : `${s.cwd} `}$ ${step}`)
-  // the demo never starts Nextflow: its framework jar and plugins are stand-ins; `stub` prints the command it would run
+  // the demo never starts Nextflow: its launcher, jar and plugins are stand-ins; `stub` prints the command it would run
   const env = { ...clean(w.root), ...hostEnv, ...(stub ? { NF_OFFLINE_DRY_RUN: '1' } : {}) }
   const r = await just(s.host === 'dev' ? w.devJust : join(w.prod, 'bin', 'just'), s.words, join(s.host === 'dev' ? w.dev : w.prod, s.cwd), env)
   if (r.out.trim()) console.log(indent(r.out))
@@ -120,7 +120,7 @@ async function runStep(w: Workspace, s: Step, hostEnv: Record<string, string>, m
   if (s.host === 'prod' && s.words[0] === 'check') return judgeCheck(s.host, step, r.code, r.out, missing, seconds)
   const row = judgeExit(s.host, step, r.code, seconds)
   if (stub && row.outcome === 'proven') {
-    const why = `command printed, not run: ${missing.length ? `${missing.join(', ')} not on PATH here` : 'the demo\'s Nextflow jar and plugins are stand-ins'}`
+    const why = `command printed, not run: the demo's Nextflow and plugins are stand-ins${missing.length ? `, and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not on PATH here` : ''}`
     console.log(`    (${why})`)
     return [{ ...row, outcome: 'skipped', why, needs: missing.length ? RUN_TOOLS : undefined }]
   }

@@ -3,7 +3,7 @@
 import { altsOf, dockerScope, evaluate, parseExpr, type Alt, type Val } from './container-expr.js'
 import { lex } from '../nf-config/lexer.js'
 import { ConfigSyntaxError } from '../nf-config/types.js'
-import { scanNf, type Found } from './container-scan.js'
+import { collapse, scanNf, type Found } from './container-scan.js'
 import { qualifyImage, registryOfPrefix } from './image-ref.js'
 
 export interface ImageEntry { image: string; registry: string; declared_in: string[] }
@@ -35,8 +35,6 @@ export function collectImages(nf: NfSource[], config: ConfigView): ImageReport {
   for (const c of config.containers) found.push({ at: c.at, f: { line: 0, text: `container = ${collapse(c.raw)}`, value: c.value, notes: [] } })
   return { ...buildReport(found, config.dockerRegistry), problems: config.problems }
 }
-
-const collapse = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 /**
  * Image URLs only Singularity/Apptainer pull (`https://depot…`, `oras://…`): not Docker images. nf-core modules

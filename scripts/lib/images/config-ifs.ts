@@ -3,24 +3,11 @@
 import type { Val } from './container-expr.js'
 import { parseExpr } from './container-expr.js'
 import { lex, type Tok } from '../nf-config/lexer.js'
+import { afterMatching, isId, isOp, nextSig } from '../nf-config/tokens.js'
 import { ConfigSyntaxError } from '../nf-config/types.js'
 import { evaluateConfigSource } from './collect.js'
 
 export interface SkippedContainer { line: number; raw: string; value: Val }
-
-const isOp = (t: Tok | undefined, v: string) => t?.t === 'op' && t.v === v
-const isId = (t: Tok | undefined, v: string) => t?.t === 'id' && t.v === v
-const nextSig = (toks: Tok[], i: number) => { while (toks[i]?.t === 'nl') i++; return i }
-
-/** Index just after the bracket matching the one at `open`. */
-function after(toks: Tok[], open: number, o: string, c: string): number {
-  let depth = 0
-  for (let k = open; k < toks.length; k++) {
-    if (isOp(toks[k], o)) depth++
-    else if (isOp(toks[k], c) && --depth === 0) return k + 1
-  }
-  return toks.length
-}
 
 /**
  * The `container = ...` / `process.container = ...` settings in the branches of the `if` statement
@@ -36,14 +23,14 @@ export function containersUnderIf(src: string, line: number): SkippedContainer[]
   for (;;) {
     const paren = nextSig(toks, i + 1)
     if (!isOp(toks[paren], '(')) break
-    const brace = nextSig(toks, after(toks, paren, '(', ')'))
+    const brace = nextSig(toks, afterMatching(toks, paren, '(', ')'))
     if (!isOp(toks[brace], '{')) break
-    end = after(toks, brace, '{', '}')
+    end = afterMatching(toks, brace, '{', '}')
     const els = nextSig(toks, end)
     if (!isId(toks[els], 'else')) break
     const next = nextSig(toks, els + 1)
     if (isId(toks[next], 'if')) { i = next; continue }
-    if (isOp(toks[next], '{')) end = after(toks, next, '{', '}')
+    if (isOp(toks[next], '{')) end = afterMatching(toks, next, '{', '}')
     break
   }
   const out: SkippedContainer[] = []

@@ -1,6 +1,7 @@
 // container-scan: find the container declarations of a .nf file and evaluate each as Nextflow would under Docker.
 import { altsOf, and, dockerScope, evaluate, not, parseExpr, union, type Scope, type Val } from './container-expr.js'
 import { lex, type Tok } from '../nf-config/lexer.js'
+import { afterMatching, isId, isOp, nextSig } from '../nf-config/tokens.js'
 import { ConfigSyntaxError, type Expr } from '../nf-config/types.js'
 
 /** One container declaration that applies under Docker: its value (known, or unknown with possible prefixes). */
@@ -14,10 +15,8 @@ export interface Found {
 }
 
 const STATEMENT_START = new Set(['{', '}', ';'])
-const isOp = (t: Tok | undefined, v: string) => t?.t === 'op' && t.v === v
-const isId = (t: Tok | undefined, v: string) => t?.t === 'id' && t.v === v
-const nextSig = (toks: Tok[], i: number) => { while (toks[i]?.t === 'nl') i++; return i }
-const collapse = (s: string) => s.replace(/\s+/g, ' ').trim()
+/** The text of a declaration on one line: whitespace runs collapsed. */
+export const collapse = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 /** Does token `i` begin a statement? (start of file, after a newline, `{`, `}` or `;`) */
 function atStatementStart(toks: Tok[], i: number): boolean {
@@ -94,14 +93,7 @@ function scanTokens(src: string, toks: Tok[], missing: { variable: boolean }): F
 }
 
 /** Index of the `)` matching the `(` at `open`. */
-function closing(toks: Tok[], open: number): number {
-  let depth = 0
-  for (let k = open; k < toks.length; k++) {
-    if (isOp(toks[k], '(')) depth++
-    else if (isOp(toks[k], ')') && --depth === 0) return k
-  }
-  return toks.length
-}
+const closing = (toks: Tok[], open: number) => afterMatching(toks, open, '(', ')') - 1
 
 const startsValue = (t: Tok | undefined) => !!t && (t.t === 'str' || t.t === 'gstr' || t.t === 'id' || isOp(t, '('))
 function prevSig(toks: Tok[], i: number): Tok | undefined { for (let k = i - 1; k >= 0; k--) if (toks[k].t !== 'nl') return toks[k]; return undefined }

@@ -9,6 +9,21 @@ export class ParseError extends Error {
   }
 }
 
+/** Helpers over a plain token array, for the scanners that read code without a full parse (images). */
+export const isOp = (t: Tok | undefined, v: string) => t?.t === 'op' && t.v === v
+export const isId = (t: Tok | undefined, v: string) => t?.t === 'id' && t.v === v
+/** The first token at or after `i` that is not a newline. */
+export const nextSig = (toks: Tok[], i: number) => { while (toks[i]?.t === 'nl') i++; return i }
+/** Index just after the bracket `c` matching the `o` at `open` (toks.length when unbalanced). */
+export function afterMatching(toks: Tok[], open: number, o: string, c: string): number {
+  let depth = 0
+  for (let k = open; k < toks.length; k++) {
+    if (isOp(toks[k], o)) depth++
+    else if (isOp(toks[k], c) && --depth === 0) return k + 1
+  }
+  return toks.length
+}
+
 export type Node = Expr extends infer T ? T extends unknown ? Omit<T, 'src' | 'line'> : never : never
 // operators that may start the next line and still continue the expression (Groovy allows these)
 const CONTINUES = new Set(['?', ':', '?:', '.', '?.', '*.', '&&', '||'])

@@ -1,4 +1,4 @@
-// plugin-needs: what staged pipelines ask of plugins.list: declared plugins, and nf-amazon for s3:// inputs.
+// plugin-needs: what staged pipelines ask of the plugins dir beyond plugins.list: declared plugins, and nf-amazon for s3:// inputs or Batch.
 import { satisfies } from './version.js'
 import { type PluginRef, refName, splitRef } from './list.js'
 
@@ -38,30 +38,45 @@ export function amazonReason(p: PipelineNeeds): string | undefined {
   return undefined
 }
 
-/** The `warning:` lines (without the prefix) for plugins.list against the staged pipelines. */
-export function pluginWarnings(list: PluginRef[], pipelines: PipelineNeeds[], nxfVer: string | undefined): string[] {
-  const out: string[] = []
+export interface Union {
+  /** plugins.list, then each plugin a staged pipeline needs beyond it */
+  refs: PluginRef[]
+  /** one line per plugin added beyond the list, saying who needs it (and why both versions when the list pins another) */
+  added: string[]
+  /** what cannot be installed for them: unpinned or malformed declarations, nf-amazon of an unknown default */
+  warnings: string[]
+}
+
+/**
+ * What `just plugins` installs: plugins.list plus each staged pipeline's declared plugins at the
+ * version it pins, plus nf-amazon (the version NXF_VER bundles) when its inputs or work dir are on S3
+ * or it runs on AWS Batch (`batch`). A pin that differs from the list keeps both: offline, each run loads its own.
+ */
+export function pluginUnion(list: PluginRef[], pipelines: PipelineNeeds[], nxfVer: string | undefined, batch?: string): Union {
+  const refs = [...list], added: string[] = [], warnings: string[] = []
   const pinned = new Map(list.map((r) => [r.id, r]))
+  const add = (ref: { id: string; version: string }, at: string, why: string) => {
+    if (refs.some((r) => r.id === ref.id && r.version === ref.version)) return
+    refs.push({ ...ref, at })
+    const other = pinned.get(ref.id)
+    added.push(`+ ${refName(ref)}: ${why}${other ? `; plugins.list pins ${refName(other)}: both kept, as offline Nextflow loads ${refName(ref)} for this pipeline` : ''}`)
+  }
   for (const p of pipelines) {
     for (const word of p.plugins) {
       let ref: { id: string; version: string }
-      try { ref = splitRef(word.trim()) } catch { out.push(`${p.config} declares plugin '${word}', which is not id@version`); continue }
+      try { ref = splitRef(word.trim()) } catch { warnings.push(`${p.config} declares plugin '${word}', which is not id@version`); continue }
       const have = pinned.get(ref.id)
-      if (!ref.version) {
-        out.push(`${p.config} declares ${ref.id} without a version; offline Nextflow refuses unpinned plugins${have ? ` (plugins.list has ${refName(have)})` : ''}`)
-      } else if (!have) {
-        out.push(`${p.config} declares ${word} but plugins.list lacks it; add ${word}`)
-      } else if (have.version !== ref.version) {
-        out.push(`${p.config} declares ${word} but plugins.list pins ${refName(have)}; offline Nextflow loads the config's version, so pin ${word}`)
-      }
+      if (!ref.version) warnings.push(`${p.config} declares ${ref.id} without a version; offline Nextflow refuses unpinned plugins${have ? ` (plugins.list has ${refName(have)})` : ''}: pin one in the config`)
+      else add(ref, p.config, `declared in ${p.config}`)
     }
-    const why = amazonReason(p)
-    if (why && !pinned.has('nf-amazon')) {
-      const v = nxfVer ? AMAZON_DEFAULT[nxfVer] : undefined
-      out.push(`${p.name} needs nf-amazon (${why}) but plugins.list lacks it; add ${v ? `nf-amazon@${v} (the default of Nextflow ${nxfVer})` : 'nf-amazon@<version>'}`)
-    }
+    const why = amazonReason(p) ?? batch
+    if (!why || p.plugins.some((w) => w.trim().startsWith('nf-amazon@'))) continue
+    // implicit use loads the version the Nextflow jar bundles, whatever plugins.list pins
+    const v = nxfVer ? AMAZON_DEFAULT[nxfVer] : undefined
+    if (v) add({ id: 'nf-amazon', version: v }, p.config, `${p.name} needs it (${why}); the default of Nextflow ${nxfVer}`)
+    else if (!pinned.has('nf-amazon')) warnings.push(`${p.name} needs nf-amazon (${why}) but its default for Nextflow ${nxfVer ?? '(NXF_VER unset)'} is not known here; add nf-amazon@<version> to plugins.list`)
   }
-  return out
+  return { refs, added, warnings }
 }
 
 /** pf4j `Plugin-Dependencies`: `nf-a@>=1.0.0, nf-b?` → { id, constraint, optional }. */

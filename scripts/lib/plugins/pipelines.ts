@@ -1,11 +1,12 @@
-// plugin-pipelines: read what each staged pipeline (pipelines/*/*/nextflow.config) needs of plugins.list.
+// plugin-pipelines: read what each staged pipeline (pipelines/*/*/nextflow.config) needs of the plugins dir.
 import { existsSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import fg from 'fast-glob'
 import type { Env } from '../core/env.js'
 import { readTextIf } from '../core/fsx.js'
 import { ConfigSyntaxError, loadConfig } from '../nf-config/index.js'
-import { type PipelineNeeds, pluginWarnings } from './needs.js'
+import { type PipelineNeeds, pluginUnion, type Union } from './needs.js'
+import { batchRequested } from '../run/batch.js'
 import type { PluginRef } from './list.js'
 
 const readText = readTextIf
@@ -34,8 +35,9 @@ export function readPipelineNeeds(root: string): { needs: PipelineNeeds[]; probl
   return { needs, problems }
 }
 
-/** Warnings for plugins.list against every staged pipeline (declared plugins, nf-amazon for s3://). */
-export function pipelineWarnings(root: string, list: PluginRef[], env: Env): string[] {
+/** plugins.list and what every staged pipeline needs beyond it (declared plugins, nf-amazon for s3:// or Batch). */
+export function pipelinePlugins(root: string, list: PluginRef[], env: Env): Union {
   const { needs, problems } = readPipelineNeeds(root)
-  return [...problems, ...pluginWarnings(list, needs, env.NXF_VER)]
+  const u = pluginUnion(list, needs, env.NXF_VER, batchRequested(env) ? 'executor awsbatch' : undefined)
+  return { ...u, warnings: [...problems, ...u.warnings] }
 }

@@ -7,6 +7,7 @@ import { type Env, need } from '../core/env.js'
 import { cacheDir } from '../core/paths.js'
 import { pluginsDirOf, strayEntries } from './batch.js'
 import { openWorkDir, readManifest, sweepDeadTemps } from './install.js'
+import { installLauncher } from './framework.js'
 import { mapPool } from '../core/pool.js'
 import { makeS3Client, parseS3Uri, s3Error } from '../s3/client.js'
 import { listRemote } from '../s3/listing.js'
@@ -43,13 +44,14 @@ export async function pushPlugins(ctx: SyncContext, opts: SyncOpts = {}): Promis
     const last = await syncUp(client, pluginsDir, `${base}/plugins`, { ...common, label: 'plugins', exclude: strays })
     log(formatSummary(`plugins → ${base}/plugins`, add(body, last)))
     const fw = frameworkDir(env)
+    sweepDeadTemps(fw)   // a download a killed run left half-way is not shipped
     if (existsSync(fw)) log(formatSummary(`framework → ${base}/framework/${env.NXF_VER}`, await syncUp(client, fw, `${base}/framework/${env.NXF_VER}`, { ...common, label: 'framework' })))
   } finally {
     client.destroy()
   }
 }
 
-export interface PullResult { pulled: string[]; present: string[]; incomplete: string[]; removed: string[]; framework?: string }
+export interface PullResult { pulled: string[]; present: string[]; incomplete: string[]; removed: string[]; framework?: string; launcher?: string }
 
 /**
  * Prod: bring `${S3_ROOT}/nextflow/plugins/` into the plugins dir and `framework/$NXF_VER/` into
@@ -98,12 +100,20 @@ export async function pullPlugins(ctx: SyncContext, opts: SyncOpts = {}): Promis
   } finally {
     client.destroy()
   }
+  // Nextflow itself: the launcher Dev shipped becomes bin/nextflow; without it Prod would need a download
+  let problem: unknown
+  try { res.launcher = installLauncher(ctx.root, env) } catch (e) { problem = e }
   for (const n of res.pulled.sort()) log(`✓ ${n} pulled`)
   for (const n of res.present.sort()) log(`· ${n} already installed`)
   for (const n of res.incomplete) process.stderr.write(`warning: ${base}/plugins/${n}/ has no ${MANIFEST} (an upload was cut); re-run \`just plugins\` on Dev\n`)
   for (const n of res.removed) log(`- ${n} removed (not on S3)`)
   if (res.framework) log(res.framework)
+  if (res.launcher) log(res.launcher)
   log(`done: ${res.pulled.length} pulled, ${res.present.length} already installed → ${pluginsDir}`)
+  if (problem && !res.framework && env.NXF_VER && env.NXF_HOME) {
+    throw new UserError(`no Nextflow ${env.NXF_VER} under ${base}/framework/ and none here; run \`just plugins\` on the Dev host (it fetches Nextflow from NXF_BASE), then \`just plugins --down\``)
+  }
+  if (problem) throw problem
   return res
 }
 

@@ -1,9 +1,13 @@
-// readiness: what an offline run on this host needs, one check item each: plugins, framework jar, tools (pure), and their I/O.
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+// readiness: what an offline run on this host needs, one check item each (pure), each failure naming the command that fixes it; and their I/O.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
-import { frameworkJar, missingMessage, missingTools, type Tool } from './nextflow.js'
+import { frameworkJar, type Tool } from './plan.js'
+import { batchRequested, batchSettings } from './batch.js'
+import { findTool } from './exec.js'
+import { javaProblem, javaRange, parseJavaVersion, probeJava, rangeText } from './java.js'
+import { checkJarFile } from '../plugins/jar.js'
 import { pluginsDirOf, strayEntries } from '../plugins/batch.js'
 import { pluginDirName, readManifest } from '../plugins/install.js'
 import { AMAZON_DEFAULT, amazonReason } from '../plugins/needs.js'
@@ -12,13 +16,17 @@ import { parsePluginsList, type PluginRef, refName, splitRef } from '../plugins/
 import { describeStale, findStale } from '../stage/derived.js'
 import { stagedIdentity } from '../stage/staged-tree.js'
 
-export type Group = 'revision' | 'data' | 'plugins' | 'framework' | 'tools' | 'images'
+export type Group = 'revision' | 'data' | 'plugins' | 'framework' | 'tools' | 'images' | 'batch'
 export interface Item { group: Group; ok: boolean; label: string; /** after the label when ok */ detail?: string; /** why not, and what to do */ reason?: string }
 
 export const pass = (group: Group, label: string, detail?: string): Item => ({ group, ok: true, label, detail })
 export const fail = (group: Group, label: string, reason: string): Item => ({ group, ok: false, label, reason })
 
-/** `✓ plugin nf-amazon@2.9.3` / `✗ framework 24.10.6: /x missing; run: just plugins --down` */
+/**
+ * `✓ plugin nf-amazon@2.9.3` / `✗ framework 24.10.6: /x missing; run: just plugins --down`. A reason
+ * ending in `run: <command>` names what makes the item pass when run in the folder check ran in;
+ * `A (Dev), then B`: A on the Dev host (the same folder when one host is both), then B here.
+ */
 export const formatItem = (i: Item) => i.ok ? `✓ ${i.label}${i.detail ? ` ${i.detail}` : ''}` : `✗ ${i.label}: ${i.reason}`
 
 /** The last line: `ready: all N checks passed` / `not ready: K of N checks failed`. */
@@ -43,6 +51,8 @@ export interface PluginInputs {
 }
 
 const DOWN = 'run: just plugins --down'
+/** A path quoted for the shell, so the advice can be pasted as is. */
+const shq = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
 
 /**
  * Each plugin an offline run loads (declared in the config; nf-amazon when inputs are on S3, at the
@@ -73,46 +83,71 @@ export function pluginChecks(p: PluginInputs): Item[] {
     const label = `plugin ${refName(w)}`
     const mf = p.installed.get(name)
     const other = pinned.get(w.id)
-    const hint = !other ? `; plugins.list lacks it: add ${refName(w)} on Dev, run just plugins, then ${DOWN}`
-      : other.version !== w.version ? `; plugins.list pins ${refName(other)}: pin ${refName(w)} on Dev (needed by ${w.why})` : `; ${DOWN}`
+    // Dev's `just plugins` installs what staged pipelines pin beyond plugins.list, so the fix is the same
+    const hint = !other || other.version !== w.version ? ` (needed by ${w.why}); run: just plugins (Dev), then just plugins --down` : `; ${DOWN}`
     if (mf) {
       const v = mf['Plugin-Version'], id = mf['Plugin-Id']
-      if ((v && v !== w.version) || (id && id !== w.id)) items.push(fail('plugins', label, `${name} holds ${id ?? w.id}@${v ?? '?'}; ${DOWN}`))
+      if ((v && v !== w.version) || (id && id !== w.id)) items.push(fail('plugins', label, `${name} holds ${id ?? w.id}@${v ?? '?'}; run: rm -rf ${shq(join(p.dir, name))} && just plugins --down`))
       else items.push(pass('plugins', label))
     } else if (strays.has(name)) items.push(fail('plugins', label, `${name} is incomplete (no classes/META-INF/MANIFEST.MF)${hint}`))
     else items.push(fail('plugins', label, `not installed${hint}`))
   }
   const mine = new Set(wanted.map((w) => pluginDirName(w.id, w.version)))
-  for (const s of p.strays) if (!mine.has(s)) items.push(fail('plugins', `stray ${join(p.dir, s)}`, 'not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"): remove it'))
+  for (const s of p.strays) if (!mine.has(s)) items.push(fail('plugins', `stray ${join(p.dir, s)}`, `not a plugin folder; offline Nextflow fails on it ("Cannot find the manifest path"); run: rm -rf ${shq(join(p.dir, s))}`))
   return items
 }
 
-/** The launcher's jar for NXF_VER: without it an offline `nextflow` cannot start. */
-export function frameworkCheck(env: Env, sizeOf: (path: string) => number | undefined): Item {
+/** The launcher's jar for NXF_VER, checked whole (`problem` from the I/O): without it an offline `nextflow` cannot start. */
+export function frameworkCheck(env: Env, problem: (jar: string) => string | undefined): Item {
   const jar = frameworkJar(env)
   if (!jar) return fail('framework', 'framework', `${env.NXF_VER ? 'NXF_HOME' : 'NXF_VER'} is not set; set it in env/System-ENV`)
-  const label = `framework ${env.NXF_VER}`
-  const size = sizeOf(jar)
-  if (size === undefined) return fail('framework', label, `${jar} missing; ${DOWN}`)
-  if (size === 0) return fail('framework', label, `${jar} is empty; ${DOWN}`)
-  return pass('framework', label, jar)
+  const bad = problem(jar)
+  return bad ? fail('framework', `framework ${env.NXF_VER}`, `${jar} ${bad}; ${DOWN}`) : pass('framework', `framework ${env.NXF_VER}`, jar)
 }
 
-export const TOOLS: Tool[] = ['java', 'docker', 'nextflow']
-
-/** Each tool with the first PATH entry holding it (missingTools decides; we only note where it stopped). */
-export function toolChecks(pathVar: string | undefined, isExec: (path: string) => boolean): Item[] {
-  return TOOLS.map((t) => {
-    let at = ''
-    const missing = missingTools([t], pathVar, (p) => isExec(p) && !!(at = p))
-    return missing.length ? fail('tools', t, missingMessage(missing).slice(t.length + 1)) : pass('tools', t, at)
-  })
+export interface ToolFacts {
+  /** where each tool was found (nextflow: the toolkit's bin/nextflow first) */
+  at: Partial<Record<Tool, string>>
+  /** what `java -version` printed, when java was found */
+  javaText?: string
+  /** the launcher's text, for the Java range it accepts */
+  launcherText?: string
 }
+
+/** java (at the version NXF_VER needs), docker (unless tasks run on Batch), nextflow. */
+export function toolChecks(env: Env, f: ToolFacts): Item[] {
+  const range = javaRange(env.NXF_VER ?? '', f.launcherText)
+  const items: Item[] = []
+  if (!f.at.java) items.push(fail('tools', 'java', `not found on PATH nor in JAVA_HOME; Nextflow ${env.NXF_VER ?? ''} needs ${rangeText(range)}: install one`))
+  else {
+    const found = parseJavaVersion(f.javaText ?? '')
+    const bad = !found ? `${f.at.java} -version did not say its version` : env.NXF_VER ? javaProblem(found, env.NXF_VER, range) : undefined
+    items.push(bad ? fail('tools', 'java', `${bad}; install one and put it first on PATH, or set JAVA_HOME`) : pass('tools', 'java', `${found!.version} ${f.at.java}`))
+  }
+  if (!batchRequested(env)) items.push(f.at.docker ? pass('tools', 'docker', f.at.docker) : fail('tools', 'docker', 'not found on PATH; the test profile runs its tasks in Docker containers: install Docker'))
+  items.push(f.at.nextflow ? pass('tools', 'nextflow', f.at.nextflow) : fail('tools', 'nextflow', `not in the toolkit's bin/ nor on PATH; ${DOWN}`))
+  return items
+}
+
+/** NXF_EXECUTOR=awsbatch: queue, region, an s3:// work dir, the AMI's AWS CLI (nf-amazon is a plugin item). */
+export const batchChecks = (env: Env): Item[] =>
+  batchSettings(env).map((s) => s.problem ? fail('batch', s.label, s.problem) : pass('batch', s.label, s.value))
 
 // ---- I/O ----
 
-const isExecutable = (p: string) => { try { accessSync(p, constants.X_OK); return statSync(p).isFile() } catch { return false } }
-const fileSize = (p: string) => { try { const s = statSync(p); return s.isFile() ? s.size : undefined } catch { return undefined } }
+const jarState = (jar: string) => {
+  if (!existsSync(jar)) return 'missing'
+  try { checkJarFile(jar); return undefined } catch (e) { return `is broken (${(e as Error).message})` }
+}
+const readText = (p: string | undefined) => { try { return p ? readFileSync(p, 'utf8') : undefined } catch { return undefined } }
+
+/** Where java, docker and nextflow are, and what java says of its version. */
+async function toolFacts(root: string, env: Env): Promise<ToolFacts> {
+  const at: ToolFacts['at'] = {}
+  for (const t of ['java', 'docker', 'nextflow'] as const) at[t] = findTool(t, root, env)
+  const java = at.java ? await probeJava(env) : undefined
+  return { at, javaText: java?.text, launcherText: readText(at.nextflow) }
+}
 
 /** Complete plugin folders with their manifests, and the stray entries, of a plugins dir. */
 function readPluginsDir(dir: string): { installed: Map<string, Record<string, string>>; strays: string[] } {
@@ -136,10 +171,9 @@ export function checkPlugins(root: string, name: string, env: Env): Item[] {
   const mine = needs.find((n) => n.name === name)
   const broken = problems.filter((x) => x.includes(`pipelines/${name}/${name}/`))
   for (const pr of broken) items.push(fail('plugins', `pipelines/${name} config`, pr))
-  if (!mine && !broken.length) items.push(fail('plugins', `pipelines/${name}/${name}/nextflow.config`, 'missing; its plugins are not known; run: just down'))
-  return [...items, ...pluginChecks({
-    declared: mine?.plugins ?? [], amazon: mine && amazonReason(mine), list, dir, nxfVer: env.NXF_VER, ...readPluginsDir(dir),
-  })]
+  if (!mine && !broken.length) items.push(fail('plugins', `pipelines/${name}/${name}/nextflow.config`, 'missing, so its plugins are not known; run: just down'))
+  const amazon = mine && (amazonReason(mine) ?? (batchRequested(env) ? 'executor awsbatch' : undefined))
+  return [...items, ...pluginChecks({ declared: mine?.plugins ?? [], amazon, list, dir, nxfVer: env.NXF_VER, ...readPluginsDir(dir) })]
 }
 
 // ---- sections: what check.ts prints, group by group ----
@@ -154,14 +188,15 @@ export function revisionSection(dir: string, name: string, env: Env): Section | 
   return stale.length ? section('revision', stale.map((s) => fail('revision', s.file, describeStale(s, id!, name).replace(/^\S+ /, '')))) : undefined
 }
 
-/** Plugins, framework and tools: all local, no network. */
-export function localSections(root: string, name: string, env: Env): Section[] {
+/** Plugins, framework and tools (and Batch's settings when NXF_EXECUTOR=awsbatch): all local, no network. */
+export async function localSections(root: string, name: string, env: Env): Promise<Section[]> {
   let dir = ''
   try { dir = ` in ${pluginsDirOf(env)}` } catch { /* the plugins group says why */ }
   return [
     section(`plugins${dir}`, checkPlugins(root, name, env)),
-    section('framework', [frameworkCheck(env, fileSize)]),
-    section('tools', toolChecks(env.PATH, isExecutable)),
+    section('framework', [frameworkCheck(env, jarState)]),
+    section('tools', toolChecks(env, await toolFacts(root, env))),
+    ...(batchRequested(env) ? [section('batch', batchChecks(env))] : []),
   ]
 }
 
@@ -174,7 +209,7 @@ export async function dataSection(staged: string, name: string, env: Env): Promi
   try {
     const data = await checkData(client, refs)
     const lines = formatCheck(data)
-    if (data.missing.length) lines[lines.length - 1] += `; run: just mirror ${name} (Dev), then just up`
+    if (data.missing.length) lines[lines.length - 1] += `; run: just mirror ${name} (Dev), then just up (Dev)`
     const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, 'missing'))]
     return { title: 'data', lines, items }
   } catch (e) {

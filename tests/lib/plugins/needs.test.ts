@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { amazonReason, dependencyWarnings, type PipelineNeeds, pluginWarnings } from '../../../scripts/lib/plugins/needs.js'
+import { amazonReason, dependencyWarnings, type PipelineNeeds, pluginUnion } from '../../../scripts/lib/plugins/needs.js'
 import { parsePluginsList } from '../../../scripts/lib/plugins/list.js'
 
 const pipe = (over: Partial<PipelineNeeds>): PipelineNeeds => ({ name: 'rnaseq', config: 'pipelines/rnaseq/rnaseq/nextflow.config', plugins: [], params: {}, ...over })
@@ -16,23 +16,41 @@ describe('amazonReason', () => {
   ])('%j → %s', (over, want) => expect(amazonReason(pipe(over))).toBe(want))
 })
 
-describe('pluginWarnings', () => {
+describe('pluginUnion: plugins.list plus what staged pipelines pin', () => {
   const list = parsePluginsList('nf-amazon@2.9.3,nf-validation@1.1.3,nf-prov@1.2.2')
   const noAmazon = parsePluginsList('nf-validation@1.1.3')
   const cfg = 'pipelines/rnaseq/rnaseq/nextflow.config'
-  it.each([
-    ['all pinned alike', list, pipe({ plugins: ['nf-validation@1.1.3'] }), []],
-    ['a declared plugin missing', list, pipe({ plugins: ['nf-schema@2.1.1'] }), [`${cfg} declares nf-schema@2.1.1 but plugins.list lacks it; add nf-schema@2.1.1`]],
-    ['a different pin', list, pipe({ plugins: ['nf-validation@1.1.2'] }),
-      [`${cfg} declares nf-validation@1.1.2 but plugins.list pins nf-validation@1.1.3; offline Nextflow loads the config's version, so pin nf-validation@1.1.2`]],
-    ['an unpinned declaration', list, pipe({ plugins: ['nf-prov'] }), [`${cfg} declares nf-prov without a version; offline Nextflow refuses unpinned plugins (plugins.list has nf-prov@1.2.2)`]],
-    ['s3 inputs without nf-amazon', noAmazon, pipe({ params: { igenomes_base: 's3://ngi-igenomes/igenomes/' } }),
-      ['rnaseq needs nf-amazon (params.igenomes_base = s3://ngi-igenomes/igenomes/) but plugins.list lacks it; add nf-amazon@2.9.3 (the default of Nextflow 24.10.6)']],
-    ['s3 inputs with nf-amazon', list, pipe({ params: { input: 's3://b/x.csv' } }), []],
-  ])('%s', (_what, l, p, want) => expect(pluginWarnings(l, [p], '24.10.6')).toEqual(want))
+  const S3 = { igenomes_base: 's3://ngi-igenomes/igenomes/' }
+  it.each<[string, typeof list, PipelineNeeds[], string | undefined, string[], string[], string[]]>([
+    ['all pinned alike', list, [pipe({ plugins: ['nf-validation@1.1.3'] })], undefined, [], [], []],
+    ['a declared plugin the list lacks is added', list, [pipe({ plugins: ['nf-schema@2.1.1'] })], undefined,
+      ['nf-schema@2.1.1'], [`+ nf-schema@2.1.1: declared in ${cfg}`], []],
+    ['a different pin keeps both, and says why', list, [pipe({ plugins: ['nf-validation@1.1.2'] })], undefined,
+      ['nf-validation@1.1.2'], [`+ nf-validation@1.1.2: declared in ${cfg}; plugins.list pins nf-validation@1.1.3: both kept, as offline Nextflow loads nf-validation@1.1.2 for this pipeline`], []],
+    ['two pipelines pinning the same plugin add it once', noAmazon, [pipe({ plugins: ['nf-schema@2.1.1'] }), pipe({ name: 'sarek', config: 'pipelines/sarek/sarek/nextflow.config', plugins: ['nf-schema@2.1.1'] })], undefined,
+      ['nf-schema@2.1.1'], [`+ nf-schema@2.1.1: declared in ${cfg}`], []],
+    ['an unpinned declaration is a warning, nothing added', list, [pipe({ plugins: ['nf-prov'] })], undefined,
+      [], [], [`${cfg} declares nf-prov without a version; offline Nextflow refuses unpinned plugins (plugins.list has nf-prov@1.2.2): pin one in the config`]],
+    ['s3 inputs add the nf-amazon NXF_VER bundles', noAmazon, [pipe({ params: S3 })], undefined,
+      ['nf-amazon@2.9.3'], ['+ nf-amazon@2.9.3: rnaseq needs it (params.igenomes_base = s3://ngi-igenomes/igenomes/); the default of Nextflow 24.10.6'], []],
+    ['s3 inputs with the same nf-amazon listed add nothing', list, [pipe({ params: { input: 's3://b/x.csv' } })], undefined, [], [], []],
+    ['a list pin of another nf-amazon keeps both', parsePluginsList('nf-amazon@2.9.0'), [pipe({ params: S3 })], undefined,
+      ['nf-amazon@2.9.3'], ['+ nf-amazon@2.9.3: rnaseq needs it (params.igenomes_base = s3://ngi-igenomes/igenomes/); the default of Nextflow 24.10.6; plugins.list pins nf-amazon@2.9.0: both kept, as offline Nextflow loads nf-amazon@2.9.3 for this pipeline'], []],
+    ['a declared nf-amazon pin wins over the bundled one', noAmazon, [pipe({ plugins: ['nf-amazon@2.9.0'], params: S3 })], undefined,
+      ['nf-amazon@2.9.0'], [`+ nf-amazon@2.9.0: declared in ${cfg}`], []],
+    ['Batch needs nf-amazon too', noAmazon, [pipe({})], 'executor awsbatch',
+      ['nf-amazon@2.9.3'], ['+ nf-amazon@2.9.3: rnaseq needs it (executor awsbatch); the default of Nextflow 24.10.6'], []],
+  ])('%s', (_what, l, pipes, batch, extra, added, warnings) => {
+    const u = pluginUnion(l, pipes, '24.10.6', batch)
+    expect(u.refs.slice(l.length).map((r) => `${r.id}@${r.version}`)).toEqual(extra)
+    expect(u.refs.slice(0, l.length)).toEqual(l)
+    expect(u.added).toEqual(added)
+    expect(u.warnings).toEqual(warnings)
+  })
 
-  it('suggests no version for a Nextflow it does not know', () =>
-    expect(pluginWarnings(noAmazon, [pipe({ params: { input: 's3://b/x.csv' } })], '23.04.1')[0]).toMatch(/add nf-amazon@<version>$/))
+  it('asks for a pin when it does not know the nf-amazon of NXF_VER', () =>
+    expect(pluginUnion(noAmazon, [pipe({ params: { input: 's3://b/x.csv' } })], '23.04.1').warnings).toEqual([
+      'rnaseq needs nf-amazon (params.input = s3://b/x.csv) but its default for Nextflow 23.04.1 is not known here; add nf-amazon@<version> to plugins.list']))
 })
 
 describe('dependencyWarnings (a manifest\'s Plugin-Dependencies)', () => {

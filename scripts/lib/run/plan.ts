@@ -1,11 +1,8 @@
-// nextflow: the nextflow command line and environment for each run mode (pure), and the I/O to start it.
-import { spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { delimiter, dirname, join } from 'node:path'
-import { type Args, parseArgs, UserError } from '../core/cli.js'
+// run-plan (pure): the nextflow command line and environment for each run mode; exec.ts starts it.
+import { join } from 'node:path'
+import { type Args, parseArgs } from '../core/cli.js'
 import type { Env } from '../core/env.js'
-import { refuseStale, refuseUnmirrored } from '../stage/derived.js'
-import { requireStaged } from '../stage/staged-tree.js'
+import { batchRequested } from './batch.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
 export const MODES: Mode[] = ['run', 'stub', 'preview', 'test', 'smoke']
@@ -35,6 +32,9 @@ export interface PlanInput {
   smokeConfig?: string
 }
 
+/** pipelines/<name>/batch.config: written before an offline run when NXF_EXECUTOR=awsbatch and BATCH_QUEUE are set. */
+export const batchConfigPath = (dir: string) => join(dir, 'batch.config')
+
 /** Offline modes read only local plugins (NXF_OFFLINE=true) and never fetch the pipeline (-offline). */
 export const isOffline = (mode: Mode) => mode === 'run' || mode === 'stub'
 
@@ -56,6 +56,8 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   if (mode === 'stub' || mode === 'smoke') args.push('-stub')
   if (mode === 'preview') args.push('-preview')
   if (mode === 'smoke' && input.smokeConfig) args.push('-c', input.smokeConfig)
+  // Prod at scale: the same offline run through Nextflow's awsbatch executor (opt-in, see batch.ts)
+  if (isOffline(mode) && batchRequested(input.env)) args.push('-c', batchConfigPath(input.dir))
   if (!hasOpt(extra, '--outdir')) args.push('--outdir', resultsDir(input.dir, mode))
   if (mode !== 'preview' && !hasOpt(extra, '-resume')) args.push('-resume')
   // older nf-core templates include `${custom_config_base}/nfcore_custom.config` inside a `try` evaluated
@@ -66,7 +68,8 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   const env: Env = { ...input.env }
   if (isOffline(mode)) env.NXF_OFFLINE = 'true'
   else delete env.NXF_OFFLINE   // online modes may fetch plugins and check for updates
-  const needs: Tool[] = mode === 'preview' ? ['nextflow', 'java'] : ['nextflow', 'java', 'docker']
+  // on Batch the tasks' containers run on the compute environment, not here
+  const needs: Tool[] = mode === 'preview' || (isOffline(mode) && batchRequested(input.env)) ? ['nextflow', 'java'] : ['nextflow', 'java', 'docker']
   return { mode, args, env, cwd: input.dir, needs }
 }
 
@@ -104,16 +107,10 @@ export function smokeConfigText(registry: string): string {
   return `// written by just smoke: pull images through the registry proxy\ndocker.registry = '${registry.replace(/['\\]/g, '')}'\n`
 }
 
-/** Which of `tools` no directory of `pathVar` holds as an executable (the check is injected). */
-export function missingTools(tools: Tool[], pathVar: string | undefined, isExec: (path: string) => boolean): Tool[] {
-  const dirs = (pathVar ?? '').split(delimiter).filter(Boolean)
-  return tools.filter((t) => !dirs.some((d) => isExec(join(d, t))))
-}
-
 const HINT: Record<Tool, string> = {
-  nextflow: 'install Nextflow (the launcher script) and put it on PATH',
-  java: 'Nextflow needs Java 17 or later on PATH',
-  docker: 'the test profile runs its tasks in Docker containers',
+  nextflow: 'the toolkit has no bin/nextflow; run: just plugins --down (it installs the launcher Dev shipped)',
+  java: 'Nextflow needs Java (11+ for 24.10, 17+ from 25.04): install a JDK and put it on PATH, or set JAVA_HOME',
+  docker: 'the test profile runs its tasks in Docker containers: install Docker',
 }
 
 /** One line naming every missing program and what to do. */
@@ -126,58 +123,4 @@ export function missingMessage(missing: Tool[]): string {
 export function frameworkJar(env: Env): string | undefined {
   if (!env.NXF_HOME || !env.NXF_VER) return undefined
   return join(env.NXF_HOME, 'framework', env.NXF_VER, `nextflow-${env.NXF_VER}-one.jar`)
-}
-
-// ---- I/O ----
-
-function isExecutable(path: string): boolean {
-  try { accessSync(path, constants.X_OK); return true } catch { return false }
-}
-
-/** Fail with one line when a program the plan needs is not on PATH. */
-export function checkTools(plan: RunPlan): void {
-  const missing = missingTools(plan.needs, plan.env.PATH, isExecutable)
-  if (missing.length) throw new UserError(missingMessage(missing))
-}
-
-/**
- * Fail with one line when the staged code is not a whole release, test.config/inputs3.csv were made for
- * another, or (offline) test.config is still the release's own, pointing at data on the internet.
- */
-export function checkStaged(staged: string, name: string, revision?: string, offline = false): void {
-  requireStaged(dirname(staged), name)
-  refuseStale(dirname(staged), name, revision, ['test.config', 'inputs3.csv'])
-  if (offline) refuseUnmirrored(dirname(staged), name)
-}
-
-/** Make the folders nextflow writes to but does not create itself (the log file's), and the empty custom configs. */
-export function makeRunDirs(plan: RunPlan, name: string): void {
-  if (plan.env.NXF_LOG_FILE) mkdirSync(dirname(plan.env.NXF_LOG_FILE), { recursive: true })
-  const i = plan.args.indexOf('--custom_config_base')
-  if (i >= 0 && plan.args[i + 1] === customConfigDir(plan.cwd)) {
-    const dir = customConfigDir(plan.cwd)
-    mkdirSync(join(dir, 'pipeline'), { recursive: true })
-    for (const f of ['nfcore_custom.config', `pipeline/${name}.config`]) {
-      if (!existsSync(join(dir, f))) writeFileSync(join(dir, f), '// nf-offline: no institutional config offline\n')
-    }
-  }
-}
-
-const SIGNALS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGKILL: 9 }
-
-/**
- * Start nextflow with the terminal attached and return its exit code. Ctrl-C reaches nextflow
- * directly (same process group); we wait for it to shut down instead of exiting under it, and
- * pass SIGTERM/SIGHUP on.
- */
-export function runNextflow(plan: RunPlan): Promise<number> {
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(s)
-  return new Promise((done, fail) => {
-    const child = spawn('nextflow', plan.args, { cwd: plan.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: 'inherit' })
-    // the terminal's Ctrl-C already reached nextflow: a second SIGINT would cut its cleanup short
-    process.on('SIGINT', () => {})
-    for (const s of ['SIGTERM', 'SIGHUP'] as const) process.on(s, () => { child.kill(s) })
-    child.on('error', (e) => fail(new UserError(`cannot start nextflow: ${e.message}`)))
-    child.on('close', (code, signal) => done(code ?? 128 + (SIGNALS[signal ?? ''] ?? 1)))
-  })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameworkJar, missingMessage, missingTools, passThrough, planRun, smokeConfigText, splitPipelineWords, splitVars, type Mode, type Tool } from '../../../scripts/lib/run/nextflow.js'
+import { frameworkJar, missingMessage, passThrough, planRun, smokeConfigText, splitPipelineWords, splitVars, type Mode, type Tool } from '../../../scripts/lib/run/plan.js'
 
 const dir = '/t/pipelines/rnaseq'
 const staged = `${dir}/rnaseq`
@@ -48,6 +48,18 @@ describe('planRun', () => {
     expect(args.slice(3).join(' ')).toBe(tail)
   })
 
+  it.each<[Mode, Record<string, string>, string | undefined, Tool[]]>([
+    ['run', { NXF_EXECUTOR: 'awsbatch', BATCH_QUEUE: 'q' }, `${dir}/batch.config`, ['nextflow', 'java']],
+    ['stub', { NXF_EXECUTOR: 'awsbatch' }, `${dir}/batch.config`, ['nextflow', 'java']],   // refused at makeRunDirs: no queue
+    ['test', { NXF_EXECUTOR: 'awsbatch', BATCH_QUEUE: 'q' }, undefined, ['nextflow', 'java', 'docker']],
+    ['run', { NXF_EXECUTOR: 'local', BATCH_QUEUE: 'q' }, undefined, ['nextflow', 'java', 'docker']],
+  ])('%s with %j: -c %s, needs %j', (mode, extraEnv, config, needs) => {
+    const p = planRun(mode, { dir, staged, env: { ...env, ...extraEnv } })
+    const i = p.args.indexOf('-c')
+    expect(i >= 0 ? p.args[i + 1] : undefined).toBe(config)
+    expect(p.needs).toEqual(needs)
+  })
+
   it('does not mutate the context env', () => {
     plan('run')
     expect(env.NXF_OFFLINE).toBe('false')
@@ -90,22 +102,10 @@ describe('splitPipelineWords', () => {
   })
 })
 
-describe('missingTools', () => {
-  const onDisk = new Set(['/a/nextflow', '/b/java', '/b/docker'])
-  it.each<[string | undefined, Tool[]]>([
-    ['/a:/b', []],
-    ['/b', ['nextflow']],
-    ['/a', ['java', 'docker']],
-    ['', ['nextflow', 'java', 'docker']],
-    [undefined, ['nextflow', 'java', 'docker']],
-    ['/c::/a', ['java', 'docker']],
-  ])('PATH=%s lacks %j', (path, missing) => {
-    expect(missingTools(['nextflow', 'java', 'docker'], path, (p) => onDisk.has(p))).toEqual(missing)
-  })
-
+describe('missingMessage', () => {
   it.each<[Tool[], RegExp]>([
-    [['nextflow'], /^nextflow not found on PATH; install Nextflow/],
-    [['java'], /^java not found on PATH; Nextflow needs Java 17/],
+    [['nextflow'], /^nextflow not found on PATH; the toolkit has no bin\/nextflow; run: just plugins --down/],
+    [['java'], /^java not found on PATH; Nextflow needs Java \(11\+ for 24.10, 17\+ from 25.04\)/],
     [['docker'], /^docker not found on PATH; the test profile runs its tasks in Docker/],
     [['java', 'docker'], /^java, docker not found on PATH; .*Java.*; .*Docker/],
   ])('%j → one line %s', (missing, msg) => {
