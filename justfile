@@ -81,6 +81,12 @@ down *args:
 bootstrap *args:
   node {{js}}/bootstrap.js "$@"
 
+# empty the cache (.cache: release archives, extracted releases, S3 listing state); keeps staged revisions' archives
+[no-cd]
+[group('ops')]
+clean *args:
+  node {{js}}/clean.js "$@"
+
 # the whole dev -> prod cycle on an embedded demo, offline, with local S3 and GitHub stand-ins
 [no-cd]
 [group('demo')]

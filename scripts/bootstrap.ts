@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
-import { checkStaged, checkTools, makeRunDirs, runNextflow } from './lib/run/exec.js'
+import { checkStaged, checkTools, hasShippedConfigs, makeRunDirs, runNextflow } from './lib/run/exec.js'
 import { planRun, splitPipelineWords } from './lib/run/plan.js'
 import { formatItem, localSections } from './lib/run/readiness.js'
 import { pullPlugins } from './lib/plugins/sync.js'
@@ -40,7 +40,7 @@ await main('bootstrap', {
   if (failed.length) throw new UserError(`not ready: ${failed.length} check${failed.length > 1 ? 's' : ''} failed (above, each with its fix); nextflow was not started`)
 
   // 5. the offline run; nextflow's exit code is ours
-  const plan = planRun('run', { dir, staged: ctx.staged!, env, extra })
+  const plan = planRun('run', { dir, staged: ctx.staged!, env, extra, shippedConfigs: hasShippedConfigs(dir) })
   const nextflow = checkTools(plan, ctx.root)
   makeRunDirs(plan, name)
   console.log(`bootstrap: nextflow ${plan.args.join(' ')}  (NXF_OFFLINE=true)`)

@@ -1,7 +1,7 @@
 // run: start nextflow on this pipeline's staged code: run | stub (offline, docker) | preview | test (online).
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
-import { checkStaged, checkTools, makeRunDirs, runNextflow } from './lib/run/exec.js'
+import { checkStaged, checkTools, hasShippedConfigs, makeRunDirs, runNextflow } from './lib/run/exec.js'
 import { frameworkJar, isOffline, MODES, type Mode, passThrough, planRun, splitVars } from './lib/run/plan.js'
 import { existsSync } from 'node:fs'
 
@@ -30,7 +30,7 @@ await main(mode, {
 
   // 1. the staged code and the programs this mode needs
   checkStaged(ctx.staged!, name, ctx.env.REVISION, isOffline(mode))
-  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest) })
+  const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest), shippedConfigs: hasShippedConfigs(ctx.dir!) })
   const line = `nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`
   if (ctx.env.NF_OFFLINE_DRY_RUN === '1') {   // the demo, where nextflow is not installed
     console.log(`${mode}: would run in pipelines/${name}: ${line}`)

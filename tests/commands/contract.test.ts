@@ -13,7 +13,7 @@ import { placeStaged, tmpProject, type Project, type RunResult } from '../helper
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
-const ROOT = ['stage', 'images', 'quay', 'suggest', 'mirror', 'plugins', 'smoke', 'ship', 'up', 'down', 'bootstrap', 'demo']
+const ROOT = ['stage', 'images', 'quay', 'suggest', 'mirror', 'plugins', 'smoke', 'ship', 'up', 'down', 'bootstrap', 'clean', 'demo']
 const FOLDER = ['online', 'offline', 'up', 'down', 'run', 'stub', 'preview', 'test', 'check', 'images', 'quay', 'mirror']
 /** recipes whose later words go to nextflow: a misspelt flag of theirs has one dash */
 const NEXTFLOW = ['smoke', 'bootstrap', 'run', 'stub', 'preview', 'test']
@@ -88,7 +88,7 @@ describe('the argument contract of every recipe', () => {
 
   it('a misspelt flag gets a close-match hint and the usage', async () => {
     const r = await p.just(['up', '--delet'], { cwd: 'pipelines/basic', env })
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run]\n' })
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run] [--verbose]\n' })
     const m = await p.just(['mirror', 'basic', 'rows=2'], { env })
     expect(m.stderr).toMatch(/^mirror: unknown word rows=2 \(did you mean ROWS=2\?\); usage: just mirror .*\n$/)
   })

@@ -2,7 +2,8 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3'
 import { existsSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestServer } from '../helpers/http-server.js'
+import { serve, type TestServer } from '../helpers/http-server.js'
+import { githubRoutes, packRelease } from '../helpers/release.js'
 import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { MARKER } from '../../scripts/lib/mirror/test-config.js'
@@ -32,8 +33,13 @@ describe('just mirror', () => {
     expect(errs(r.stderr)).toBe('')
     expect(r.code).toBe(0)
     // 5 distinct cells (one duplicate, one empty, one s3) + fasta + gtf; the flaky fasta was retried
-    expect(r.stdout).toMatch(/^mirror: 8 files, 8 copied \([\d.]+ kB\), 0 skipped, [\d.]+ s → s3:\/\/dest\/offline\/samplesheet-nested-urls\/data\/\n$/)
-    expect(http.log.filter((l) => l === 'GET /raw/626c8fab/reference/genome.fasta')).toHaveLength(2)
+    // a record line per file copied (no TTY here), then the summary
+    const records = r.stdout.split('\n').filter((l) => l.startsWith('copy: '))
+    expect(records).toHaveLength(8)
+    expect(records.every((l) => / to s3:\/\/dest\/offline\/samplesheet-nested-urls\/data\/.* \([\d.]+ k?B\)$/.test(l))).toBe(true)
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('copy: ')).join('\n')).toMatch(/^mirror: 8 files, 8 copied \([\d.]+ kB\), 0 skipped, [\d.]+ s → s3:\/\/dest\/offline\/samplesheet-nested-urls\/data\/\n$/)
+    // the size HEAD (for the bar's byte total) meets the flaky answer and is retried; then one GET copies it
+    expect(http.log.filter((l) => l.endsWith(' /raw/626c8fab/reference/genome.fasta'))).toEqual(['HEAD', 'HEAD', 'GET'].map((m) => `${m} /raw/626c8fab/reference/genome.fasta`))
     const keys = await keysUnder(s3, `${D}/${name}/data/`)
     expect(keys.get(key(name, `${RAW}/626c8fab/reference/genome.fasta`))).toBe(contentOf('/raw/626c8fab/reference/genome.fasta').length)
     expect(keys.has(key(name, 's3://ngi-igenomes/testdata/reads/SRR6357076_1.fastq.gz'))).toBe(true)
@@ -239,6 +245,41 @@ describe('just mirror', () => {
     const other = await p.script('mirror', [name, '--from-log', '.nextflow.log.2'], { env: rw })
     expect(other.code).toBe(1)
     expect(other.stderr).toMatch(/^mirror: --from-log .nextflow.log.2: a run of revision abcdef0123, not of the staged code \(1.0.0, main.nf [0-9a-f]{10}\); give the log of a test run of this revision .*\n$/)
+  })
+
+  it('brings nf-core/configs along: fetched from GITHUB_URL at the pinned version, its genome mirrored, its files shipped with S3 URIs', async () => {
+    const name = 'configs-genome'
+    const dir = stageFixture(p, name)
+    const gh = await serve(githubRoutes('configs', []).concat([
+      { path: '/nf-core/configs/archive/master.tar.gz', body: await packRelease(join(fixtures, 'nf-core-configs'), 'configs', 'master') },
+    ]))
+    try {
+      http.add({ path: '/raw/viralrecon/samplesheet/samplesheet_test_amplicon_illumina.csv', body: `sample,fastq_1,fastq_2\nS1,${RAW}/viralrecon/illumina/amplicon/sample1_R1.fastq.gz,\n` })
+      const cache = join(p.root, 'cache-configs')
+      const e = { ...env, GITHUB_URL: gh.url, NF_OFFLINE_CACHE: cache, SOURCE_REWRITE: `${env.SOURCE_REWRITE};https://github.com=>${http.url}/raw/github.com` }
+      const plan = await p.script('mirror', [name, '--plan'], { env: e })
+      expect(plan.stderr).toBe('')
+      expect(plan.stdout).toContain("  genome 'MN908947.3'.primer_sets.artic.1.primer_bed: https://github.com/artic-network/artic-ncov2019/raw/master/primer_schemes/nCoV-2019/V1/nCoV-2019.primer.bed\n")
+      expect(plan.stdout).toContain("  not mirrored: genomes.'MN908947.3'.primer_sets.artic.3 = (its files) (not the one the test's params choose (1))\n")
+      expect(plan.stdout).toContain(`  nf-core/configs@master: nfcore_custom.config, pipeline/configs-genome.config, conf/pipeline/configs-genome/genomes.config (evaluated; shipped with mirrored URLs in pipelines/${name}/nf-core-configs)`)
+      expect(plan.stdout).not.toContain('warning:')   // the genome's URLs are rewritten in the shipped copy, not left to the source
+
+      const r = await p.script('mirror', [name], { env: e })
+      expect(errs(r.stderr).split('\n').filter((l) => l && !l.startsWith("mirror: warning: not mirrored: genomes.'MN908947.3'.primer_sets."))).toEqual([])
+      expect(r.code).toBe(0)
+      // 1 cell + kraken2_db + fasta, gff, nextclade_dataset, artic 1 fasta and bed + inputs3.csv
+      expect(r.stdout).toMatch(/mirror: 8 files, 8 copied/)
+      const shipped = readFileSync(join(dir, 'nf-core-configs', 'conf/pipeline/configs-genome/genomes.config'), 'utf8')
+      expect(shipped).toContain(`primer_bed = 's3://dest/${D}/${name}/data/github.com/artic-network/artic-ncov2019/raw/master/primer_schemes/nCoV-2019/V1/nCoV-2019.primer.bed'`)
+      expect(shipped).toContain("primer_bed = 'https://github.com/artic-network/artic-ncov2019/raw/master/primer_schemes/nCoV-2019/V3/nCoV-2019.primer.bed'")   // not the test's
+      expect(existsSync(join(dir, 'nf-core-configs', 'nfcore_custom.config'))).toBe(true)
+      expect(existsSync(join(dir, 'nf-core-configs', 'conf/big_cluster.config'))).toBe(false)   // an inactive profile's file is not read
+      expect(readFileSync(join(dir, 'test.config'), 'utf8')).not.toContain('custom_config_base')
+      // cached like release archives: a second run does not ask GitHub again
+      const asked = gh.log.length
+      expect((await p.script('mirror', [name], { env: e })).code).toBe(0)
+      expect(gh.log.length).toBe(asked)
+    } finally { await gh.close() }
   })
 
   it('counts params set in files the test profile includes as the test\'s: their failure is fatal', async () => {

@@ -18,6 +18,8 @@ let p: Project
 beforeAll(async () => {
   const archives = await Promise.all(RELEASES.map(async ([rev, fixture]) => ({ rev, archive: await packRelease(fixture, 'multi', rev) })))
   gh = await serve(githubRoutes('multi', archives))
+  // the newest release's archive comes last, so completion order differs from the order to print
+  gh.add({ path: '/codeload/nf-core/multi/tar.gz/refs/tags/2.0.0', handler: (_q, res) => { setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-gzip' }).end(archives[0].archive), 800) } })
   env = { GITHUB_URL: gh.url, GITHUB_API_URL: gh.url }
   p = tmpProject()
 })
@@ -32,12 +34,12 @@ describe('just suggest', () => {
     expect(r.code).toBe(0)
     const out = r.stdout.trim().split('\n')
     expect(out[0]).toBe('nf-core/multi: checking the 4 newest releases: 2.0.0 1.2.0 1.1.0 1.0.0')
-    // verdicts come in completion order, one per release
-    expect(out.slice(1, 5).sort()).toEqual([
-      '✓ 1.0.0: all 2 images on quay.io',
+    // verdicts newest first, whatever order they complete in (2.0.0's archive is served last)
+    expect(out.slice(1, 5)).toEqual([
+      '✗ 2.0.0: 2 of 6 images not on quay.io, first community.wave.seqera.io/library/ascat_cancerit-allelecount:c3e8749fa4af0e99 (modules/nf-core/ascat/main.nf:6)',
       '✓ 1.2.0: all 2 images on quay.io',
       '✗ 1.1.0: 2 of 3 images not on quay.io, first docker.io/biocontainers/biocontainers:v1.2.0_cv1 (modules/local/process/get_software_versions.nf:5)',
-      '✗ 2.0.0: 2 of 6 images not on quay.io, first community.wave.seqera.io/library/ascat_cancerit-allelecount:c3e8749fa4af0e99 (modules/nf-core/ascat/main.nf:6)',
+      '✓ 1.0.0: all 2 images on quay.io',
     ])
     expect(out[5]).toBe('quay-only releases, newest first: 1.2.0 1.0.0')
     expect(downloads()).toBe(4)

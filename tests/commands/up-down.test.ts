@@ -74,7 +74,10 @@ describe('just up / just down', () => {
       expect(r1.stderr).toBe('')
       expect(r1.code).toBe(0)
       const sent = await keys('rt/basic/')
-      expect(r1.stdout).toMatch(new RegExp(`^up basic → s3://bucket/rt/basic: ${sent.length - 1} files \\(.*\\) transferred, 0 unchanged, 0 deleted in `))
+      expect(r1.stdout).toMatch(new RegExp(`^up basic → s3://bucket/rt/basic: ${sent.length - 1} files \\(.*\\) transferred, 0 unchanged, 0 deleted in `, 'm'))
+      // one record line per file moved, as aws s3 sync prints them (no TTY here)
+      expect(r1.stdout.split('\n').filter((l) => l.startsWith('upload: '))).toHaveLength(sent.length - 1)
+      expect(r1.stdout).toMatch(/^upload: basic\/main\.nf to s3:\/\/bucket\/rt\/basic\/basic\/main\.nf$/m)
       expect(sent).toEqual(expect.arrayContaining(['.staged', 'Pipeline-ENV', 'basic/ENV', 'basic/conf/test.config', 'basic/conf/test.config.orig',
         'basic/inputs3.csv', 'basic/justfile', 'basic/main.nf', 'data/a.fq.gz', 'images.txt', 'inputs3.csv', 'justfile', 'test.config']))
       expect(sent.filter((k) => /work\/|results\/|\.nextflow|\.log|data\/local/.test(k))).toEqual([])
@@ -100,7 +103,7 @@ describe('just up / just down', () => {
       const r2 = await prod.script('down', ['PIPELINE=basic'], { env })
       expect(r2.stderr).toBe('')
       expect(r2.code).toBe(0)
-      expect(r2.stdout).toMatch(/^down basic ← s3:\/\/bucket\/rt\/basic: \d+ files .* transferred, 0 unchanged/)
+      expect(r2.stdout).toMatch(/^down basic ← s3:\/\/bucket\/rt\/basic: \d+ files .* transferred, 0 unchanged/m)
       expect(r2.stdout).toMatch(/linked: .*basic\/conf\/test\.config/)
       const skip = /^(work|results|data|\.nextflow.*|.*\.log.*|basic\/work)$/
       const want = snapshot(join(dev.root, 'pipelines/basic'), skip)

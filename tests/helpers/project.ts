@@ -61,6 +61,9 @@ export function tmpProject(opts: { pipelines?: string[] } = {}): Project {
   // a private HOME so System-ENV's ROOT_DIR/NXF_HOME land inside the temp dir
   mkdirSync(join(root, 'home'))
   writeFileSync(join(root, '.gitignore'), '*\n')
+  // nf-core/configs@master as a Dev host that fetched it once has it (our configs-shaped fixture): fixture pipelines
+  // load it from raw.githubusercontent.com, and `mirror` brings it along; tests/commands/mirror.test.ts fetches it for real
+  cpSync(join(fixtures, 'nf-core-configs'), join(root, '.cache', 'nf-core-configs', 'master'), { recursive: true })
   const base = { HOME: join(root, 'home'), NF_OFFLINE_CACHE: join(root, '.cache') }
   return {
     root,

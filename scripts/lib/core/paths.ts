@@ -43,3 +43,6 @@ export function pipelineFolderOf(root: string, cwd: string): string | undefined 
   const name = here.slice(base.length).split(sep)[0]
   return name ? join(root, 'pipelines', name) : undefined
 }
+
+/** nf-core/configs files `mirror` ships for a pipeline: the offline run's `--custom_config_base`. */
+export const shippedConfigsDir = (dir: string) => join(dir, 'nf-core-configs')

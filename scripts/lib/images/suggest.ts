@@ -48,19 +48,25 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
 }
 
-/** Analyse `releases` `parallel` at a time; `onVerdict` hears each as soon as it is known. */
+/**
+ * Analyse `releases` `parallel` at a time; `onVerdict` hears each in the order given (newest first, as GitHub
+ * lists them), as soon as it and every newer one are known: a fast old release waits for the newer ones.
+ */
 export async function judgeReleases(
   env: Env, cache: string, name: string, releases: Release[], allowUnresolved: boolean,
   onVerdict: (v: ReleaseVerdict) => void, parallel = 4,
 ): Promise<ReleaseVerdict[]> {
-  return mapPool(releases, parallel, async (r) => {
+  const known: ReleaseVerdict[] = []
+  let told = 0
+  return mapPool(releases, parallel, async (r, i) => {
     let v: ReleaseVerdict
     try {
       v = { tag: r.tag, verdict: quayVerdict(analysePipeline(await releaseCode(env, cache, name, r.tag)), allowUnresolved) }
     } catch (e) {
       v = { tag: r.tag, error: describeError(e) }   // one bad release must not hide the others' verdicts
     }
-    onVerdict(v)
+    known[i] = v
+    while (known[told]) onVerdict(known[told++])
     return v
   })
 }

@@ -18,7 +18,7 @@ export interface TestProfile { cfg: LoadedConfig; original: string; origPath: st
  * `-profile test,docker` as Nextflow would evaluate it, with conf/test.config read from test.config.orig:
  * conf/test.config links to our rewritten copy, and the original is what says what to mirror.
  */
-export function loadTestProfile(staged: string, name: string): TestProfile {
+export function loadTestProfile(staged: string, name: string, params?: Record<string, string>): TestProfile {
   const origPath = join(staged, 'conf', 'test.config.orig')
   const linkPath = join(staged, 'conf', 'test.config')
   requireStaged(dirname(staged), name)
@@ -31,7 +31,7 @@ export function loadTestProfile(staged: string, name: string): TestProfile {
   const orig = (m: string) => m.replace(/^conf\/test\.config:/, 'conf/test.config.orig:')
   let cfg: LoadedConfig
   try {
-    cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], readFile, env: {} })
+    cfg = loadConfig({ projectDir: staged, profiles: ['test', 'docker'], readFile, env: {}, params })
   } catch (e) {
     if (e instanceof ConfigSyntaxError) throw new UserError(orig(e.message), { cause: e })
     throw e

@@ -11,9 +11,15 @@ import type { SourceS3 } from './sources.js'
 import { planProfile, type ProfilePlan } from './test-profile.js'
 import { applyLog, reachOf, type LogApplied } from './from-log.js'
 import { findRunLog } from './log-file.js'
+import { configsTree, configsVersion, readFrom } from './nf-core-configs.js'
 import { isRemote } from './data-keys.js'
 
-export interface LoadedPlan { cfg: LoadedConfig; original: string; plan: ProfilePlan; sized: DefaultSizes; fromLog?: LogApplied & { file: string; staged: string[] } }
+export interface LoadedPlan {
+  cfg: LoadedConfig; original: string; plan: ProfilePlan; sized: DefaultSizes
+  fromLog?: LogApplied & { file: string; staged: string[] }
+  /** nf-core/configs the run loads: its version, the extracted tree, the files read (relative to the tree) */
+  configs?: { version: string; tree: string; files: string[] }
+}
 
 /** `--from-log [FILE]`: the pipeline folder, the release tag, and the file if one was named */
 export interface LogRequest { dir: string; tag?: string; file?: string }
@@ -25,9 +31,17 @@ function toolNames(staged: string): string[] | undefined {
   try { return schemaToolNames(JSON.parse(readFileSync(f, 'utf8'))) } catch { return undefined }
 }
 
-export async function loadPlan(staged: string, name: string, env: Env, sources: SourceS3, logRequest?: LogRequest): Promise<LoadedPlan> {
+export async function loadPlan(staged: string, name: string, env: Env, root: string, sources: SourceS3, logRequest?: LogRequest): Promise<LoadedPlan> {
   const settings = mirrorSettings(env)
-  const { cfg, original } = loadTestProfile(staged, name)
+  let { cfg, original } = loadTestProfile(staged, name)
+  // the pipeline loads nf-core/configs from the web: evaluate it as an online run would, from the pinned version
+  const version = configsVersion(cfg)
+  let configs: LoadedPlan['configs']
+  if (version) {
+    const tree = await configsTree(env, root, version)
+    ;({ cfg, original } = loadTestProfile(staged, name, { custom_config_base: tree }))
+    configs = { version, tree, files: readFrom(cfg, staged, tree) }
+  }
   let planned = planProfile(cfg, staged, { skip: settings.skip, include: settings.include, toolNames: toolNames(staged) })
   let fromLog: LoadedPlan['fromLog']
   if (logRequest) {
@@ -38,7 +52,7 @@ export async function loadPlan(staged: string, name: string, env: Env, sources: 
     fromLog = { ...applied, file, staged: log.staged }
   }
   const sized = await sizeDefaults(planned, env, sources)
-  return { cfg, original, plan: capDefaults(planned, sized.sizes, settings), sized, fromLog }
+  return { cfg, original, plan: capDefaults(planned, sized.sizes, settings), sized, fromLog, configs }
 }
 
 /** The differences between the logged run and the static plan, one line each. */

@@ -31,5 +31,5 @@ export function findRunLog(dir: string, staged: string, name: string, tag: strin
     if (!why) return { file: f, log }
     passed.push(`${f.slice(dir.length + 1)}: ${why}`)
   }
-  throw new UserError(`no .nextflow.log of a test run of this revision in pipelines/${name}${passed.length ? ` (${passed.join('; ')})` : ''}; run \`just test\` or \`just smoke\` online first, or name the log: just mirror --from-log FILE`)
+  throw new UserError(`no .nextflow.log of a test run of this revision in pipelines/${name}${passed.length ? ` (${passed.join('; ')})` : ''}; run \`just test\` (in pipelines/${name}) or \`just smoke ${name}\` online first, or name the log: just mirror --from-log FILE`)
 }

@@ -1,6 +1,8 @@
 // mirror-plan: `just mirror --plan`: the files a test profile needs and their S3 URIs; no S3 writes, and the only
 // network use is a HEAD of each pipeline default (its size decides whether it is copied).
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SHIPPED } from './nf-core-configs.js'
 import type { Context } from '../core/context.js'
 import { fmtBytes } from '../core/progress.js'
 import { dataPrefix, dataUri } from './data-keys.js'
@@ -20,7 +22,7 @@ export async function printPlan(ctx: Context, rows?: number, log?: LogRequest): 
 async function printWith(ctx: Context, sources: SourceS3, rows?: number, log?: LogRequest): Promise<void> {
   const name = ctx.pipeline!
   const s3Root = ctx.env.S3_ROOT || 's3://S3_ROOT'
-  const { original, plan, sized, fromLog } = await loadPlan(ctx.staged!, name, ctx.env, sources, log)
+  const { original, plan, sized, fromLog, configs } = await loadPlan(ctx.staged!, name, ctx.env, ctx.root, sources, log)
   const out: string[] = []
   const line = (what: string, url: string) => out.push(`  ${what}: ${url}\n      → ${dataUri(s3Root, name, url)}`)
   const size = (u: string) => sized.sizes.has(u) ? fmtBytes(sized.sizes.get(u)!) : `size unknown: ${sized.errors.get(u)}`
@@ -46,7 +48,9 @@ async function printWith(ctx: Context, sources: SourceS3, rows?: number, log?: L
   const mapped = new Map(planUrls(plan).map((u) => [u, dataUri(s3Root, name, u)]))
   const p = dataPrefix(s3Root, name)
   const inputUri = input?.kind === 'sheet' ? `s3://${p.bucket}/${p.key}/inputs3.csv` : undefined
-  const o = overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY)
+  const texts = configs ? { files: configs.files, texts: configs.files.map((f) => readFileSync(join(configs.tree, f), 'utf8')) } : undefined
+  if (configs) out.push(`  nf-core/configs@${configs.version}: ${configs.files.join(', ')} (evaluated; shipped with mirrored URLs in pipelines/${name}/${SHIPPED})`)
+  const o = overrides(plan, mapped, s3Root, name, input?.kind === 'list' ? input.urls.map((u) => mapped.get(u)!) : inputUri, ctx.env.REGISTRY_PROXY, texts)
   for (const w of o.warnings) out.push(`  warning: ${w}`)
   const tc = writeTestConfig(original, o.overrides)
   out.push(`${planUrls(plan).length} files named directly; test.config would end with:`, tc.slice(tc.indexOf(MARKER)))

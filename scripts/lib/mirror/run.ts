@@ -1,4 +1,5 @@
 // mirror-run: copy a staged pipeline's test data to S3 and write the inputs3.csv and test.config that use it.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import type { Context } from '../core/context.js'
@@ -6,7 +7,8 @@ import { dataKey, dataPrefix, dataUri, isRemote } from './data-keys.js'
 import { need } from '../core/env.js'
 import { sweepTemps, writeFileAtomic } from '../core/fsx.js'
 import { readTexts, type Texts } from './inputs.js'
-import { loadPlan, logLines, type LogRequest } from './load-plan.js'
+import { loadPlan, logLines, type LoadedPlan, type LogRequest } from './load-plan.js'
+import { shipConfigs } from './nf-core-configs.js'
 import { makeCopier, type Copier } from './copy-batch.js'
 import { fmtBytes, makeProgress, type Progress } from '../core/progress.js'
 import { makeS3Client } from '../s3/client.js'
@@ -19,7 +21,7 @@ import { writeTestConfig } from './test-config.js'
 import { overrides } from './overrides.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
 
-export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; log?: LogRequest }
+export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; log?: LogRequest; verbose?: boolean }
 
 const warn = (m: string) => process.stderr.write(`mirror: warning: ${m}\n`)
 
@@ -27,7 +29,7 @@ const warn = (m: string) => process.stderr.write(`mirror: warning: ${m}\n`)
 interface Run {
   ctx: Context; name: string; dir: string; s3Root: string; offlineDir: string
   prefix: { bucket: string; key: string }
-  plan: ProfilePlan; original: string; o: MirrorOptions
+  plan: ProfilePlan; original: string; o: MirrorOptions; configs?: LoadedPlan['configs']
   sources: SourceS3; topts: TransferOptions; progress: Progress
 }
 
@@ -39,16 +41,16 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   // temp files a killed run left where this one writes (inputs3.csv, test.config, manifests)
   for (const d of [join(offlineDir, name), dir]) sweepTemps(d)
   const sources = new SourceS3(env), dest = makeS3Client(env)
-  const { cfg, original, plan, fromLog } = await loadPlan(ctx.staged!, name, env, sources, o.log).catch((e) => { sources.destroy(); dest.destroy(); throw e })
+  const { cfg, original, plan, fromLog, configs } = await loadPlan(ctx.staged!, name, env, ctx.root, sources, o.log).catch((e) => { sources.destroy(); dest.destroy(); throw e })
   report(plan, cfg.problems)
 
-  const progress = makeProgress('mirror')
+  const progress = makeProgress('mirror', { verbose: o.verbose })
   // measured peak RSS ~160-190 MB whatever the file size with 5 MiB parts, 2 in flight (see report)
   const topts: TransferOptions = {
     env, dest, sources, hash: o.checksums || o.manifest, onBytes: (n) => progress.bytes(n),
     partSize: Number(env.MIRROR_PART_MB || 5) << 20, queueSize: Number(env.MIRROR_QUEUE || 2),
   }
-  const r: Run = { ctx, name, dir, s3Root, offlineDir, prefix: dataPrefix(s3Root, name), plan, original, o, sources, topts, progress }
+  const r: Run = { ctx, name, dir, s3Root, offlineDir, prefix: dataPrefix(s3Root, name), plan, original, o, sources, topts, progress, configs }
   try {
     // 1. the texts that name further URLs: the samplesheet, and URL lists among the params
     const texts = await readTexts(plan, env, sources, o.rows, warn)
@@ -114,7 +116,10 @@ async function writeLocal(r: Run, t: Texts, mapped: Map<string, string>, inputs3
   }
   const inputsUri = `s3://${prefix.bucket}/${prefix.key}/inputs3.csv`
   const input = t.sheet ? inputsUri : plan.input?.kind === 'list' ? t.inputList.map((u) => mapped.get(u) ?? u) : undefined
-  const o = overrides(plan, mapped, r.s3Root, name, input, r.ctx.env.REGISTRY_PROXY)
+  // nf-core/configs files the test reads, with their mirrored URLs rewritten, where the offline run loads them
+  if (r.configs) await shipConfigs(r.configs.tree, r.configs.files, dir, mapped)
+  const texts = r.configs ? { files: r.configs.files, texts: r.configs.files.map((f) => readFileSync(join(r.configs!.tree, f), 'utf8')) } : undefined
+  const o = overrides(plan, mapped, r.s3Root, name, input, r.ctx.env.REGISTRY_PROXY, texts)
   o.warnings.forEach(warn)
   const text = writeTestConfig(r.original, { ...o.overrides, release: releaseLabel(dir, name, r.ctx.env.REVISION) })
   await writeFileAtomic(join(dir, 'test.config'), text)   // kept, mtime and all, when unchanged

@@ -15,6 +15,8 @@ export interface TestConfigOverrides {
   registry?: string
   /** the release this block was made for, e.g. `nf-core/rnaseq 3.18.0 (commit 1a2b3c4d5e6f)` */
   release?: string
+  /** nf-core/configs files shipped in pipelines/<p>/nf-core-configs (the offline run's --custom_config_base) */
+  configs?: string[]
 }
 
 /** A Groovy single-quoted literal (no interpolation), a list of them, or null. */
@@ -43,13 +45,15 @@ export function writeTestConfig(original: string, o: TestConfigOverrides): strin
   if (o.input !== undefined) entries.push(['input', o.input, Array.isArray(o.input) ? 'the first ROWS files of the input list, mirrored' : 'the trimmed samplesheet, its files mirrored'])
   for (const k of Object.keys(o.files).sort()) if (k !== 'input') entries.push([k, o.files[k]])
   for (const k of Object.keys(o.prefixes).sort()) entries.push([k, o.prefixes[k], 'prefix: entries built from it resolve into the mirror'])
-  // evaluated after the profiles block in current nf-core templates, which then include /dev/null
-  entries.push(['custom_config_base', null, 'no remote institutional configs offline'])
+  // evaluated after the profiles block in current nf-core templates, which then include /dev/null; with shipped
+  // configs, `just run` gives --custom_config_base on the command line, which wins over any config file
+  if (!o.configs?.length) entries.push(['custom_config_base', null, 'no remote institutional configs offline'])
   const width = Math.max(...entries.map(([k]) => paramName(k).length))
   const lines = [
     '',
     MARKER,
     ...(o.release ? [`// made for ${o.release}; another release's test.config is refused (run: just mirror)`] : []),
+    ...o.configs?.length ? [`// nf-core/configs read by the test, shipped with mirrored URLs in ../nf-core-configs: ${o.configs.join(', ')}`] : [],
     'params {',
     ...entries.map(([k, v, why]) => `    ${paramName(k).padEnd(width)} = ${groovyLiteral(v)}${why ? ` // ${why}` : ''}`),
     '}',

@@ -140,14 +140,27 @@ function planGenome(plan: ProfilePlan, p: Record<string, unknown>, at: string): 
     return
   }
   const files: { attr: string; url: string }[] = [], dirs: { attr: string; url: string }[] = []
-  for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
-    const u = unresolvedText(v)
-    if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
-    else if (isRemote(v)) files.push({ attr, url: v.trim() })
-    else if (typeof v === 'string' && /^s3:\/\/[^/]+\/.+\/$/i.test(v.trim())) dirs.push({ attr, url: v.trim() })
-    else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory over https cannot be listed' })
-    else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
+  // nested maps (viralrecon's primer_sets.<set>.<version>): the keys the test's params name, else all of them
+  const chosen = new Set(Object.values(p).filter((v) => typeof v === 'string' || typeof v === 'number').map(String))
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+  const walk = (obj: Record<string, unknown>, path: string) => {
+    const maps = Object.keys(obj).filter((k) => isMap(obj[k]))
+    const picked = maps.filter((k) => chosen.has(k))
+    for (const k of picked.length ? maps.filter((k) => !picked.includes(k)) : []) {
+      plan.skipped.push({ what: `genomes.'${genome}'.${path ? `${path}.` : ''}${k}`, value: '(its files)', why: `not the one the test's params choose (${picked.join(', ')})` })
+    }
+    for (const [k, v] of Object.entries(obj)) {
+      const attr = path ? `${path}.${k}` : k
+      const u = unresolvedText(v)
+      if (u) plan.unresolved.push(`genomes.'${genome}'.${attr}: ${u}`)
+      else if (isMap(v)) { if (!picked.length || picked.includes(k)) walk(v, attr) }
+      else if (isRemote(v)) files.push({ attr, url: v.trim() })
+      else if (typeof v === 'string' && /^s3:\/\/[^/]+\/.+\/$/i.test(v.trim())) dirs.push({ attr, url: v.trim() })
+      else if (typeof v === 'string' && looksRemoteDir(v.trim())) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'a directory over https cannot be listed' })
+      else if (isOtherRemote(v)) plan.skipped.push({ what: `genomes.'${genome}'.${attr}`, value: v, why: 'scheme not mirrored' })
+    }
   }
+  walk(entry as Record<string, unknown>, '')
   plan.genome = { name: genome, files, dirs }
 }
 

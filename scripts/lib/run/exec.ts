@@ -5,7 +5,7 @@ import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
 import { findProgram, sh } from '../core/programs.js'
 import { writeFileAtomicSync } from '../core/fsx.js'
-import { toolkitLauncher } from '../core/paths.js'
+import { shippedConfigsDir, toolkitLauncher } from '../core/paths.js'
 import { batchConfigText, batchRequested } from './batch.js'
 import { findJava } from './java.js'
 import { refuseStale, refuseUnmirrored } from '../stage/derived.js'
@@ -43,6 +43,9 @@ export function checkStaged(staged: string, name: string, revision?: string, off
  * Make what nextflow reads but does not create: the log file's folder, the empty custom configs, and
  * batch.config from the environment when NXF_EXECUTOR=awsbatch (refused in one line if a setting is missing).
  */
+/** Did `mirror` ship nf-core/configs files for this pipeline folder? (planRun's `shippedConfigs`) */
+export const hasShippedConfigs = (dir: string) => existsSync(join(shippedConfigsDir(dir), 'nfcore_custom.config'))
+
 export function makeRunDirs(plan: RunPlan, name: string): void {
   if (plan.env.NXF_LOG_FILE) mkdirSync(dirname(plan.env.NXF_LOG_FILE), { recursive: true })
   const i = plan.args.indexOf('--custom_config_base')

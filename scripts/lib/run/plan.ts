@@ -2,6 +2,7 @@
 import { join } from 'node:path'
 import { type Args, parseArgs } from '../core/cli.js'
 import type { Env } from '../core/env.js'
+import { shippedConfigsDir } from '../core/paths.js'
 import { batchRequested } from './batch.js'
 
 export type Mode = 'run' | 'stub' | 'preview' | 'test' | 'smoke'
@@ -30,6 +31,8 @@ export interface PlanInput {
   extra?: string[]
   /** smoke: a config file setting docker.registry to the proxy */
   smokeConfig?: string
+  /** `mirror` shipped nf-core/configs files in pipelines/<name>/nf-core-configs (see hasShippedConfigs) */
+  shippedConfigs?: boolean
 }
 
 /** pipelines/<name>/batch.config: written before an offline run when NXF_EXECUTOR=awsbatch and BATCH_QUEUE are set. */
@@ -61,8 +64,9 @@ export function planRun(mode: Mode, input: PlanInput): RunPlan {
   if (!hasOpt(extra, '--outdir')) args.push('--outdir', resultsDir(input.dir, mode))
   if (mode !== 'preview' && !hasOpt(extra, '-resume')) args.push('-resume')
   // older nf-core templates include `${custom_config_base}/nfcore_custom.config` inside a `try` evaluated
-  // before any profile: only a command-line param reaches it, so offline runs point it at empty local files
-  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', customConfigDir(input.dir))
+  // before any profile: only a command-line param reaches it, so offline runs point it at the configs `mirror`
+  // shipped (the same files the online run read, URLs mirrored), or at empty local files when there are none
+  if (isOffline(mode) && !hasOpt(extra, '--custom_config_base')) args.push('--custom_config_base', input.shippedConfigs ? shippedConfigsDir(input.dir) : customConfigDir(input.dir))
   args.push(...extra)
 
   const env: Env = { ...input.env }

@@ -13,6 +13,10 @@ export const githubApiUrl = (env: Env) => (env.GITHUB_API_URL || 'https://api.gi
 export const archiveUrl = (env: Env, name: string, rev: string) =>
   `${githubUrl(env)}/${ORG}/${name}/archive/refs/tags/${encodeURIComponent(rev)}.tar.gz`
 
+/** Any ref (branch, tag or commit) of an nf-core repository: nf-core/configs is pinned by `custom_config_version`. */
+export const refArchiveUrl = (env: Env, name: string, ref: string) =>
+  `${githubUrl(env)}/${ORG}/${name}/archive/${encodeURIComponent(ref)}.tar.gz`
+
 function apiHeaders(env: Env): Record<string, string> {
   const h: Record<string, string> = { accept: 'application/vnd.github+json', 'user-agent': 'nf-offline' }
   if (env.GITHUB_TOKEN) h.authorization = `Bearer ${env.GITHUB_TOKEN}`
@@ -55,20 +59,19 @@ export async function listReleases(env: Env, name: string, limit = Infinity): Pr
  * The release archive of `name` at `rev`, downloaded once into the cache (temp name + rename, so
  * an interrupted download is never mistaken for a finished one).
  */
-export async function fetchArchive(env: Env, cache: string, name: string, rev: string): Promise<Downloaded & { cached: boolean }> {
+export async function fetchArchive(env: Env, cache: string, name: string, rev: string, url = archiveUrl(env, name, rev)): Promise<Downloaded & { cached: boolean }> {
   const path = join(cache, 'archives', `${name}-${rev.replace(/[^A-Za-z0-9._-]/g, '_')}.tar.gz`)
   const stamp = `${path}.sha256`
   if (existsSync(path) && existsSync(stamp)) {
     const [sha256, size] = readFileSync(stamp, 'utf8').trim().split(' ')
     return { path, sha256, size: Number(size), cached: true }
   }
-  const url = archiveUrl(env, name, rev)
   let got: Downloaded
   try {
     got = await downloadFile(url, path, { env, headers: env.GITHUB_TOKEN ? { authorization: `Bearer ${env.GITHUB_TOKEN}` } : {} })
   } catch (e) {
     if (e instanceof HttpError && e.status === 404) {
-      throw new UserError(`no release ${rev} of nf-core/${name} (404); list them with: just suggest ${name}`)
+      throw new UserError(name === 'configs' ? `no nf-core/configs at ${rev} (404 from ${url}); check custom_config_version` : `no release ${rev} of nf-core/${name} (404); list them with: just suggest ${name}`)
     }
     throw e
   }

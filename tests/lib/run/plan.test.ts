@@ -33,6 +33,11 @@ describe('planRun', () => {
     ['smoke', ['nextflow', 'java', 'docker']], ['preview', ['nextflow', 'java']],
   ])('%s needs %j', (mode, needs) => expect(plan(mode).needs).toEqual(needs))
 
+  it('points the offline run at the nf-core/configs files mirror shipped, when there are some', () => {
+    expect(planRun('run', { dir, staged, env, shippedConfigs: true }).args.join(' ')).toContain(`--custom_config_base ${dir}/nf-core-configs`)
+    expect(planRun('test', { dir, staged, env, shippedConfigs: true }).args).not.toContain('--custom_config_base')   // online: from the web
+  })
+
   const cc = `--custom_config_base ${dir}/.nextflow-custom-config`
   it.each<[string[], string]>([
     [['--max_cpus', '2'], `-profile test,docker --outdir ${dir}/results/run -resume ${cc} --max_cpus 2`],
