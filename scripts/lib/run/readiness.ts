@@ -208,9 +208,10 @@ export async function dataSection(staged: string, name: string, env: Env): Promi
   const client = makeS3Client(env)
   try {
     const data = await checkData(client, refs)
-    const lines = formatCheck(data)
-    if (data.missing.length) lines[lines.length - 1] += `; run: just mirror ${name} (Dev), then just up (Dev)`
-    const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, 'missing'))]
+    // each missing object names the fix, like every other item: mirror copies what S3 lacks, up ships the rewritten config
+    const fix = `run: just mirror ${name} (Dev), then just up (Dev)`
+    const lines = formatCheck(data).map((l) => l.startsWith('✗ ') ? `${l}; ${fix}` : l)
+    const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, `missing; ${fix}`))]
     return { title: 'data', lines, items }
   } catch (e) {
     if (!(e instanceof UserError)) throw e
