@@ -1,12 +1,13 @@
 // up: push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror).
-import { existsSync } from 'node:fs'
-import { main, UserError } from './lib/core/cli.js'
+import { main } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
 import { s3Access } from './lib/s3/access.js'
 import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
+import { refuseStale } from './lib/stage/derived.js'
+import { requireStaged } from './lib/stage/staged-tree.js'
 
 await main('up', {
   usage: 'just up [<name>] [--delete] [--dry-run] [--verbose]',
@@ -19,7 +20,8 @@ await main('up', {
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))
-  if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  requireStaged(ctx.dir!, name)
+  refuseStale(ctx.dir!, name, ctx.env.REVISION)   // what Prod would run must be this release's
 
   // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
   const summary = await syncUp(s3Access(ctx.env), ctx.dir!, dest, {

@@ -2,10 +2,11 @@
 // flag, extra words, a lower-case setting, -n}: help exits 0, the rest exit 2 in one line, and nothing is touched:
 // zero requests to the stand-ins of GitHub, test data, plugins, registry and S3, no nextflow call, an unchanged tree.
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mapPool } from '../../scripts/lib/core/pool.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { placeStaged, tmpProject, type Project, type RunResult } from '../helpers/project.js'
@@ -33,6 +34,7 @@ beforeAll(async () => {
   p = tmpProject()
   placeStaged(p, 'basic')
   writeFileSync(join(p.root, 'pipelines/basic/inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/x/basic/data/a.fq.gz\n')
+  recordDerived(join(p.root, 'pipelines/basic'), 'inputs3.csv', '1.0.0', readFileSync(join(p.root, 'pipelines/basic/inputs3.csv')))   // as mirror records it
   env = {
     GITHUB_URL: net.url, GITHUB_API_URL: net.url, NXF_PLUGINS_INDEX_URL: net.url, NXF_PLUGINS_REGISTRY_URL: net.url,
     REGISTRY_PROXY: net.url, SOURCE_REWRITE: `https://=>${net.url}/`, HTTP_PROXY: net.url, HTTPS_PROXY: net.url,

@@ -294,7 +294,7 @@ describe('just mirror', () => {
   it('says so when the pipeline is not staged', async () => {
     const r = await p.script('mirror', ['rnaseq'], { env })
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe('mirror: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq\n')
+    expect(r.stderr).toBe('mirror: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq (Dev) or just down rnaseq (Prod)\n')
     expect(existsSync(join(p.root, 'offline', 'rnaseq'))).toBe(false)
   })
 })

@@ -13,8 +13,10 @@ import { pluginDirName, readManifest } from '../plugins/install.js'
 import { AMAZON_DEFAULT, amazonReason } from '../plugins/needs.js'
 import { readPipelineNeeds } from '../plugins/pipelines.js'
 import { parsePluginsList, type PluginRef, refName, splitRef } from '../plugins/list.js'
+import { describeStale, findStale } from '../stage/derived.js'
+import { stagedIdentity } from '../stage/staged-tree.js'
 
-export type Group = 'data' | 'plugins' | 'framework' | 'tools' | 'images' | 'batch'
+export type Group = 'revision' | 'data' | 'plugins' | 'framework' | 'tools' | 'images' | 'batch'
 export interface Item { group: Group; ok: boolean; label: string; /** after the label when ok */ detail?: string; /** why not, and what to do */ reason?: string }
 
 export const pass = (group: Group, label: string, detail?: string): Item => ({ group, ok: true, label, detail })
@@ -178,6 +180,13 @@ export function checkPlugins(root: string, name: string, env: Env): Item[] {
 
 export interface Section { title: string; lines: string[]; items: Item[] }
 export const section = (title: string, items: Item[]): Section => ({ title, lines: items.map(formatItem), items })
+
+/** Files made from another release than the staged one (test.config, inputs3.csv, images.txt): shown only when there are some. */
+export function revisionSection(dir: string, name: string, env: Env): Section | undefined {
+  const id = stagedIdentity(dir, env.REVISION)
+  const stale = id ? findStale(dir, name, id) : []
+  return stale.length ? section('revision', stale.map((s) => fail('revision', s.file, describeStale(s, id!, name).replace(/^\S+ /, '')))) : undefined
+}
 
 /** Plugins, framework and tools (and Batch's settings when NXF_EXECUTOR=awsbatch): all local, no network. */
 export async function localSections(root: string, name: string, env: Env): Promise<Section[]> {

@@ -3,7 +3,7 @@ import { UserError } from '../core/cli.js'
 import type { Context } from '../core/context.js'
 import { need } from '../core/env.js'
 import { cacheDir } from '../core/paths.js'
-import { linkStaged } from '../stage/staged-links.js'
+import { linkPaths, linkStaged } from '../stage/staged-links.js'
 import { s3Access } from './access.js'
 import { joinKey, parseS3Uri, s3Uri } from './uri.js'
 import { formatSummary, pipelineExcludes, syncDown } from './sync.js'
@@ -28,9 +28,10 @@ export async function pullPipeline(ctx: Context, opts: PullOptions = {}): Promis
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `down ${name}`,
     cacheDir: cacheDir(ctx.root, ctx.env),
+    links: linkPaths(name),   // made links directly: a cut run never leaves a copy under a link's name
   }).finally(() => s3.destroy())
   if (summary.transferred + summary.skipped === 0) throw new UserError(`nothing under ${src}; run \`just up ${name}\` on the Dev host first`)
-  // up sent the links' targets as files: make conf/test.config, ENV, justfile, inputs3.csv links again
-  const linked = opts.dryRun ? [] : linkStaged(ctx.dir!, name)
+  // links S3 did not hold (conf/test.config on a first pull of a staged tree…), the own test.config
+  const linked = opts.dryRun ? [] : [...summary.linked ?? [], ...linkStaged(ctx.dir!, name)]
   return [formatSummary(`down ${name} ← ${src}`, summary), ...(linked.length ? [`linked: ${linked.join(', ')}`] : [])]
 }

@@ -11,6 +11,7 @@ import { s3Error, parseS3Uri, s3Uri } from './uri.js'
 import { accessOf, type S3Access } from './access.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './listing.js'
 import { getFile, putFile } from './transfer.js'
+import { Brought, keepLocalEdits, LOCAL_COPY_GLOB, makeLinks, takeLinks } from './down-state.js'
 import type { FastS3 } from './sigv4.js'
 
 export interface SyncOptions {
@@ -29,8 +30,10 @@ export interface SyncOptions {
   followSymlinks?: boolean
   /** where the ETag → mtime cache lives (default $NF_OFFLINE_CACHE or ~/.cache/nf-offline); false: none */
   cacheDir?: string | false
+  /** down: paths (rel → link target) made links instead of written as the files S3 holds for them */
+  links?: Record<string, string>
 }
-export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[] }
+export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[]; /** down: local edits kept aside */ kept?: string[]; /** down: link paths made */ linked?: string[] }
 
 export type Direction = 'up' | 'down'
 
@@ -111,7 +114,7 @@ async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts:
   const { fast } = access
   const { bucket, key: prefix } = parseS3Uri(uri)
   const where = s3Uri(bucket, prefix)
-  const excluder = makeExcluder(opts.exclude ?? [])
+  const excluder = makeExcluder([...opts.exclude ?? [], LOCAL_COPY_GLOB])   // local edits kept aside by down are the user's: never synced
   const temps: string[] = []
 
   // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
@@ -121,6 +124,7 @@ async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts:
     listRemote(fast, bucket, prefix).catch((e) => s3Error(e, where)),
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
+  const links = dir === 'down' && opts.links ? takeLinks(opts.links, local, remote) : []
   cache.apply(remote)
   await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
 
@@ -137,12 +141,21 @@ async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts:
     return summary
   }
 
-  // 3. transfer, then delete; the cache is saved whatever happens, so a re-run skips what is done
+  // 3. down: links first, and local edits out of the way; then transfer and delete. The caches are
+  // saved whatever happens, so a re-run skips what is done
+  const brought = dir === 'down' ? new Brought(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${access.endpointId} ${bucket} ${prefix} ${localDir}`) : undefined
   try {
     await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
-    await applySync({ dir, sdk: access.sdk, fast, bucket, prefix, localDir, local, remote, opts }, plan)
+    if (brought) {
+      summary.linked = makeLinks(localDir, opts.links ?? {}, links)
+      summary.kept = keepLocalEdits(localDir, plan.transfer, local, brought)
+      if (!opts.quiet) for (const line of summary.kept) console.log(line)
+      for (const rel of plan.skip) brought.found(rel, local.get(rel))
+    }
+    await applySync({ dir, sdk: access.sdk, fast, bucket, prefix, localDir, local, remote, opts, brought }, plan)
   } finally {
     cache.save(remote)
+    brought?.save()
   }
   summary.seconds = (Date.now() - t0) / 1000
   return summary
@@ -150,7 +163,7 @@ async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts:
 
 interface SyncSides {
   dir: Direction; sdk: () => Promise<S3Client>; fast: FastS3; bucket: string; prefix: string; localDir: string
-  local: LocalTree; remote: RemoteTree; opts: SyncOptions
+  local: LocalTree; remote: RemoteTree; opts: SyncOptions; brought?: Brought
 }
 
 /** Carry out `plan`: transfers (biggest first, so a large file does not stretch the tail), then deletes; `remote` follows. */
@@ -179,6 +192,7 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
         const r = remote.get(rel)!
         const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
         if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
+        s.brought?.set(rel, abs)
       }
       progress.file(dir === 'up' ? `upload: ${rel} to ${where(rel)}` : `download: ${where(rel)} to ${rel}`)
     })
