@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['tests/faults/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
-    testTimeout: 300_000,
+    // a kill campaign tries more runs (bounded) until enough kills land mid-work: on a busy machine that takes minutes
+    testTimeout: 600_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // the AWS SDK warns on every client under Node 20; the toolkit's clients silence it the same way

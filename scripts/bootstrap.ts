@@ -28,7 +28,7 @@ await main('bootstrap', {
 
   // 2. the pipeline folder, exactly as `just down` pulls it
   for (const line of await pullPipeline(ctx)) console.log(line)
-  checkStaged(ctx.staged!, name)
+  checkStaged(ctx.staged!, name, ctx.env.REVISION, true)
 
   // 3. plugins, and Nextflow of NXF_VER (its launcher becomes bin/nextflow)
   const env = loadContext(splitPipelineWords(words).args, { positionalPipeline: true }).env   // with the Pipeline-ENV that just came down

@@ -1,7 +1,7 @@
 // check: is this host ready to run the pipeline offline? S3 test data, plugins, framework jar, tools [, Batch, images]; each miss names its fix; exit 1 on any.
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
-import { dataSection, imagesSection, localSections, type Section, verdict } from './lib/run/readiness.js'
+import { dataSection, imagesSection, localSections, revisionSection, type Section, verdict } from './lib/run/readiness.js'
 
 const FLAGS = ['images', 'local', 'data']
 
@@ -18,6 +18,10 @@ await main('check', {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true })
   const name = ctx.pipeline!
   const sections: Section[] = []
+
+  // 0. files made for another release than the staged one: never ready
+  const stale = revisionSection(ctx.dir!, name, ctx.env)
+  if (stale) sections.push(stale)
 
   // 1. data: every S3 object the mirrored test profile and inputs3.csv name (--local: skipped)
   if (!args.flags.local) sections.push(await dataSection(ctx.staged!, name, ctx.env))

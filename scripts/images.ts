@@ -5,6 +5,7 @@ import { loadContext } from './lib/core/context.js'
 import { writeFileAtomic } from './lib/core/fsx.js'
 import { describeUnresolved, imagesJson, imagesText, stagedCode } from './lib/images/report.js'
 import { analysePipeline } from './lib/images/config.js'
+import { recordDerived } from './lib/stage/derived.js'
 
 await main('images', {
   usage: 'just images [<name>] [--json] [--check]',
@@ -19,6 +20,7 @@ await main('images', {
   // 1. the list, kept beside the pipeline for later steps (written whole or not at all)
   // (a folder it cannot write: the list is still printed, with one line saying what was not written)
   await writeFileAtomic(join(ctx.dir!, 'images.txt'), imagesText(report))
+    .then(() => recordDerived(ctx.dir!, 'images.txt', ctx.env.REVISION, imagesText(report)))   // the release it lists
     .catch((e) => process.stderr.write(`images: warning: pipelines/${ctx.pipeline}/images.txt not written: ${describeError(e)}\n`))
 
   // 2. stdout: the list or the JSON document; what could not be resolved goes to stderr

@@ -6,9 +6,9 @@ import { mirrorData } from './lib/mirror/run.js'
 import { printPlan } from './lib/mirror/plan.js'
 
 await main('mirror', {
-  usage: 'just mirror [<name>] [ROWS=N] [--plan] [--from-log [FILE]] [--with-checksums] [--emit-manifest]',
+  usage: 'just mirror [<name>] [ROWS=N] [--plan] [--from-log [FILE]] [--with-checksums] [--emit-manifest] [--verbose]',
   about: "copy the staged pipeline's test-profile data to S3; write inputs3.csv and test.config that use it",
-  flags: { plan: 'print what would be copied where; no S3, no file written (only a HEAD of each pipeline default)', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored', 'from-log': 'mirror what an online test run staged (FILE, or the newest .nextflow.log of a test run of this revision) with the test-set params; report both differences' },
+  flags: { plan: 'print what would be copied where; no S3, no file written (only a HEAD of each pipeline default)', 'with-checksums': 'store a sha256 of each file', 'emit-manifest': 'write a manifest of what was mirrored', verbose: 'a line per file copied, and no progress bar', 'from-log': 'mirror what an online test run staged (FILE, or the newest .nextflow.log of a test run of this revision) with the test-set params; report both differences' },
   positionals: 2,
   vars: ['PIPELINE', 'ROWS', 'OFFLINE_DIR', 'REGISTRY_PROXY', 'MIRROR_JOBS', 'MIRROR_PART_MB', 'MIRROR_QUEUE', 'MIRROR_SKIP', 'MIRROR_INCLUDE', 'MIRROR_MAX_DEFAULT_GB', 'SOURCE_REWRITE', 'GITHUB_URL', 'GITHUB_TOKEN', 'SOURCE_S3_ENDPOINT_URL', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
 }, async (args) => {
@@ -28,5 +28,5 @@ await main('mirror', {
   // --plan: what would be mirrored where, and the test.config block; no S3 writes (a HEAD of each default)
   if (args.flags.plan) { await printPlan(ctx, rows, log); return }
 
-  console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'], log }))
+  console.log(await mirrorData(ctx, { rows, jobs, checksums: !!args.flags['with-checksums'], manifest: !!args.flags['emit-manifest'], log, verbose: !!args.flags.verbose }))
 })

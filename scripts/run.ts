@@ -29,7 +29,7 @@ await main(mode, {
   const name = ctx.pipeline!
 
   // 1. the staged code and the programs this mode needs
-  checkStaged(ctx.staged!, name)
+  checkStaged(ctx.staged!, name, ctx.env.REVISION, isOffline(mode))
   const plan = planRun(mode, { dir: ctx.dir!, staged: ctx.staged!, env: ctx.env, extra: passThrough(rest), shippedConfigs: hasShippedConfigs(ctx.dir!) })
   const line = `nextflow ${plan.args.join(' ')}${isOffline(mode) ? '  (NXF_OFFLINE=true)' : ''}`
   if (ctx.env.NF_OFFLINE_DRY_RUN === '1') {   // the demo, where nextflow is not installed

@@ -20,7 +20,7 @@ await main('smoke', {
   const name = ctx.pipeline!
 
   // 1. a config file naming the proxy: `-c` files override the pipeline's docker.registry (CLI params cannot)
-  checkStaged(ctx.staged!, name)
+  checkStaged(ctx.staged!, name, ctx.env.REVISION)
   const registry = need(ctx.env, 'REGISTRY_PROXY')
   const config = join(cacheDir(ctx.root, ctx.env), 'smoke', `${name}.config`)
   writeFileAtomicSync(config, smokeConfigText(registry))

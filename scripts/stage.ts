@@ -1,15 +1,17 @@
 // stage: download a pinned nf-core release and link it for offline use.
-import { existsSync, readFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { extractRelease } from './lib/stage/archive.js'
+import { extractRelease, IncompleteRelease } from './lib/stage/archive.js'
 import { main, UserError } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
-import { recoverSwap, swapDir, sweepTemps, tmpName, writeFileAtomicSync } from './lib/core/fsx.js'
+import { recoverSwap, swapDir, sweepTemps, tmpName } from './lib/core/fsx.js'
 import { fetchArchive, latestRelease, repoExists } from './lib/stage/github.js'
 import { HttpError } from './lib/core/http.js'
 import { cacheDir } from './lib/core/paths.js'
 import { linkStaged } from './lib/stage/staged-links.js'
 import { setPipelineEnv } from './lib/stage/pipeline-env.js'
+import { readStamp, stagedProblem, TOP_FILES, writeStamp } from './lib/stage/staged-tree.js'
+import { recordOwn, resetDerived } from './lib/stage/derived.js'
 import { fmtBytes } from './lib/core/progress.js'
 
 await main('stage', {
@@ -31,32 +33,37 @@ await main('stage', {
     throw e instanceof HttpError ? new UserError(`download ${e.url}: HTTP ${e.status}`) : e
   })
 
-  // 2. extract beside the old tree, then swap: an interrupted stage leaves the previous code intact
+  // 2. extract beside the old tree, then swap: an interrupted stage leaves the previous code intact;
+  // a tree that is not whole is extracted again whatever its stamp says
   recoverSwap(code)
   sweepTemps(dir)
-  const stampFile = join(dir, '.staged')
-  const stamp = `${revision} ${archive.sha256}`
-  let commit: string | undefined
+  const previous = readStamp(dir)
+  let commit = previous?.commit ?? ''
   let note = 'already staged'
-  if (!(existsSync(code) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').split('\n')[0] === stamp)) {
+  if (!(previous?.revision === revision && previous.sha256 === archive.sha256 && !stagedProblem(dir, name))) {
     const fresh = tmpName(code)
     try {
-      const info = await extractRelease(archive.path, fresh)
-      commit = info.commit
+      commit = (await extractRelease(archive.path, fresh, TOP_FILES)).commit ?? ''
       await swapDir(fresh, code)
     } catch (e) {
       sweepTemps(dir)
-      throw e
+      if (!(e instanceof IncompleteRelease)) throw e
+      rmSync(archive.path, { force: true })   // a re-run downloads it again rather than failing on the cached copy
+      throw new UserError(`${e.message.replace(archive.path, `nf-core/${name} ${revision}`)}; nothing replaced, archive dropped from the cache`)
     }
-    writeFileAtomicSync(stampFile, `${stamp}\n${commit ?? ''}\n`)
+    writeStamp(dir, { revision, sha256: archive.sha256, commit })
     note = `${fmtBytes(archive.size)}${archive.cached ? ' from cache' : ''}`
-  } else commit = readFileSync(stampFile, 'utf8').split('\n')[1] || undefined
+  }
+  const id = { revision, commit }
 
-  // 3-4. Pipeline-ENV, the folder's justfile link, and the links inside the code
+  // 3-4. Pipeline-ENV, the folder's justfile link, the links inside the code; then what another release left
   setPipelineEnv(join(dir, 'Pipeline-ENV'), name, revision)
+  const reset = resetDerived(dir, name, id, previous)
   const linked = linkStaged(dir, name)
+  recordOwn(dir, name, id)
 
   // 5. report
   console.log(`staged nf-core/${name} ${revision}${commit ? ` (commit ${commit.slice(0, 12)})` : ''} → pipelines/${name}/${name}  [${note}, ${((Date.now() - t0) / 1000).toFixed(1)} s]`)
   if (linked.length) console.log(`linked: ${linked.join(', ')}`)
+  for (const line of reset) console.log(line)
 })

@@ -1,29 +1,33 @@
 // up: push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror).
-import { existsSync } from 'node:fs'
-import { main, UserError } from './lib/core/cli.js'
+import { main } from './lib/core/cli.js'
 import { loadContext } from './lib/core/context.js'
 import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
-import { joinKey, makeS3Client, parseS3Uri, s3Uri } from './lib/s3/client.js'
+import { s3Access } from './lib/s3/access.js'
+import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
 import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
+import { refuseStale } from './lib/stage/derived.js'
+import { requireStaged } from './lib/stage/staged-tree.js'
 
 await main('up', {
-  usage: 'just up [<name>] [--delete] [--dry-run]',
+  usage: 'just up [<name>] [--delete] [--dry-run] [--verbose]',
   positionals: 1,
   about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
-  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing' },
+  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing', verbose: 'a line per file moved, and no progress bar' },
   vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
 }, async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')
   const dest = s3Uri(root.bucket, joinKey(root.key, name))
-  if (!existsSync(ctx.staged!)) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  requireStaged(ctx.dir!, name)
+  refuseStale(ctx.dir!, name, ctx.env.REVISION)   // what Prod would run must be this release's
 
   // links (justfile, ENV, conf/test.config, inputs3.csv) go up as the files they point to; down relinks them
-  const summary = await syncUp(makeS3Client(ctx.env), ctx.dir!, dest, {
+  const summary = await syncUp(s3Access(ctx.env), ctx.dir!, dest, {
     delete: !!args.flags.delete,
     dryRun: !!args.flags['dry-run'],
+    verbose: !!args.flags.verbose,
     exclude: pipelineExcludes(name),
     concurrency: Number(ctx.env.S3_CONCURRENCY) || undefined,
     label: `up ${name}`,

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { fixtures, tmpProject, type Project, cacheConfigs } from '../helpers/pro
 import { ociImage, push, startRegistry } from '../helpers/registry.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { commonDir } from '../../scripts/lib/mirror/data-check.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { dataHost, seedSourceBucket, stageFixture } from './mirror-setup.js'
 
 let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>, tools: FakeTools
@@ -77,8 +78,8 @@ describe('just check (data)', () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: 'dest', Key: key }))
     const r = await p.script('check', [name], { env })
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain(`✗ missing   s3://dest/${key} (genome 'testdata.nf-core.sarek')`)
-    expect(group(r.stdout, 'data').at(-1)).toMatch(new RegExp(`^data: 9 objects, .*; 1 missing; run: just mirror ${name} \\(Dev\\), then just up \\(Dev\\)$`))
+    expect(r.stdout).toContain(`✗ missing   s3://dest/${key} (genome 'testdata.nf-core.sarek'); run: just mirror ${name} (Dev), then just up (Dev)\n`)
+    expect(group(r.stdout, 'data').at(-1)).toMatch(/^data: 9 objects, .*; 1 missing$/)
     expect(r.stdout).toMatch(/\nnot ready: 1 of 17 checks failed\n$/)
     expect(r.stderr).toBe('')
   })
@@ -180,6 +181,7 @@ describe('just check (readiness of this host)', () => {
       expect(r.stdout).toContain(`\n[images via ${reg.url}, from the staged config (just images writes images.txt)]\n✓ image quay.io/biocontainers/hello:1.0--0 ${digest}\nready: all 9 checks passed\n`)
       expect(r.code).toBe(0)
       writeFileSync(join(p.root, 'pipelines', ready, 'images.txt'), 'quay.io/biocontainers/hello:1.0--0\nquay.io/biocontainers/gone:2\n')
+      recordDerived(join(p.root, 'pipelines', ready), 'images.txt', '1.0.0', readFileSync(join(p.root, 'pipelines', ready, 'images.txt')))   // as `just images` would
       r = await p.script('check', [ready, '--local', '--images'], { env: host })
       expect(group(r.stdout, 'images')).toEqual([`✓ image quay.io/biocontainers/hello:1.0--0 ${digest}`, '✗ image quay.io/biocontainers/gone:2: manifest unknown (404)'])
       expect(r.stdout).toMatch(/\nnot ready: 1 of 10 checks failed\n$/)

@@ -2,10 +2,11 @@
 // flag, extra words, a lower-case setting, -n}: help exits 0, the rest exit 2 in one line, and nothing is touched:
 // zero requests to the stand-ins of GitHub, test data, plugins, registry and S3, no nextflow call, an unchanged tree.
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mapPool } from '../../scripts/lib/core/pool.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { placeStaged, tmpProject, type Project, type RunResult, cacheConfigs } from '../helpers/project.js'
@@ -34,6 +35,7 @@ beforeAll(async () => {
   cacheConfigs(p)
   placeStaged(p, 'basic')
   writeFileSync(join(p.root, 'pipelines/basic/inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/x/basic/data/a.fq.gz\n')
+  recordDerived(join(p.root, 'pipelines/basic'), 'inputs3.csv', '1.0.0', readFileSync(join(p.root, 'pipelines/basic/inputs3.csv')))   // as mirror records it
   env = {
     GITHUB_URL: net.url, GITHUB_API_URL: net.url, NXF_PLUGINS_INDEX_URL: net.url, NXF_PLUGINS_REGISTRY_URL: net.url,
     REGISTRY_PROXY: net.url, SOURCE_REWRITE: `https://=>${net.url}/`, HTTP_PROXY: net.url, HTTPS_PROXY: net.url,
@@ -87,7 +89,7 @@ describe('the argument contract of every recipe', () => {
 
   it('a misspelt flag gets a close-match hint and the usage', async () => {
     const r = await p.just(['up', '--delet'], { cwd: 'pipelines/basic', env })
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run]\n' })
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'up: unknown option --delet (did you mean --delete?); usage: just up [<name>] [--delete] [--dry-run] [--verbose]\n' })
     const m = await p.just(['mirror', 'basic', 'rows=2'], { env })
     expect(m.stderr).toMatch(/^mirror: unknown word rows=2 \(did you mean ROWS=2\?\); usage: just mirror .*\n$/)
   })

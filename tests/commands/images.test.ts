@@ -68,7 +68,7 @@ describe('just images', () => {
     const r = await p.just(['images', 'rnaseq'])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toBe('images: rnaseq is not staged (no pipelines/rnaseq/rnaseq); run: just stage rnaseq\n')
+    expect(r.stderr).toBe('images: pipelines/rnaseq/rnaseq is not staged; run: just stage rnaseq (Dev) or just down rnaseq (Prod)\n')
   })
 
   it('fails in one line on a config it cannot parse', async () => {

@@ -32,6 +32,7 @@ function stageLarge(name: string, size: number): void {
   mkdirSync(join(code, 'conf'), { recursive: true })
   writeFileSync(join(p.root, 'pipelines', name, 'Pipeline-ENV'), `export PIPELINE=${name}\n`)
   writeFileSync(join(code, 'nextflow.config'), "params {\n    input = null\n    star_index = null\n}\nprofiles {\n    test { includeConfig 'conf/test.config' }\n}\n")
+  writeFileSync(join(code, 'main.nf'), 'workflow { }\n')
   writeFileSync(join(code, 'conf', 'test.config'), `params {\n    input      = 'https://raw.githubusercontent.com/nf-core/test-datasets/big/samplesheet.csv'\n    star_index = 'https://raw.githubusercontent.com/nf-core/test-datasets/big/${size}/star.tar.gz'\n}\n`)
   linkStaged(join(p.root, 'pipelines', name), name)
 }

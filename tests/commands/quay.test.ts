@@ -71,6 +71,6 @@ describe('just quay', () => {
   it('says to stage first', async () => {
     const r = await p.just(['quay', 'sarek'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe('quay: sarek is not staged (no pipelines/sarek/sarek); run: just stage sarek\n')
+    expect(r.stderr).toBe('quay: pipelines/sarek/sarek is not staged; run: just stage sarek (Dev) or just down sarek (Prod)\n')
   })
 })

@@ -6,6 +6,8 @@ import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
+import { MARKER } from '../../scripts/lib/mirror/test-config.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 
 let gh: TestServer
 let p: Project
@@ -20,6 +22,10 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr)
   fake = fakeTools()
   dir = join(p.root, 'pipelines/basic')
+  // as `just mirror` leaves it: test.config with its generated block, recorded for the staged release
+  const text = `${readFileSync(join(dir, 'test.config'), 'utf8')}\n${MARKER}\nparams {\n    input = 's3://bucket/x/basic/inputs3.csv'\n}\n`
+  writeFileSync(join(dir, 'test.config'), text)
+  recordDerived(dir, 'test.config', undefined, text)
 })
 afterAll(async () => { p.cleanup(); fake.cleanup(); await gh.close() })
 
@@ -135,7 +141,7 @@ describe('just run | stub | test | preview', () => {
     symlinkSync('../pipeline.just', join(p.root, 'pipelines/empty/justfile'))
     const { r, call } = await justRun(['run'], 'pipelines/empty')
     expect(r.code).toBe(1)
-    expect(r.stderr.trim()).toBe('run: no staged code in pipelines/empty/empty; run `just stage empty` (Dev) or `just down empty` (Prod)')
+    expect(r.stderr.trim()).toBe('run: pipelines/empty/empty is not staged; run: just stage empty (Dev) or just down empty (Prod)')
     expect(call).toBeUndefined()
   })
 
@@ -221,7 +227,7 @@ describe('just smoke', () => {
 
   it.each([
     [['smoke'], 'smoke: PIPELINE is not set; name one, e.g. PIPELINE=rnaseq'],
-    [['smoke', 'nosuch'], 'smoke: no staged code in pipelines/nosuch/nosuch; run `just stage nosuch` (Dev) or `just down nosuch` (Prod)'],
+    [['smoke', 'nosuch'], 'smoke: pipelines/nosuch/nosuch is not staged; run: just stage nosuch (Dev) or just down nosuch (Prod)'],
   ])('`just %j` fails with one line', async (args, line) => {
     const { r, call } = await justRun(args, '')
     expect(r.code).toBe(1)

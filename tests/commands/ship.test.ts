@@ -1,9 +1,12 @@
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3'
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { promisify } from 'node:util'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { justBin, tmpProject, type Project } from '../helpers/project.js'
+import { justBin, repoRoot, tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
@@ -32,6 +35,8 @@ async function keys(prefix = 'offline/toolkit/'): Promise<string[]> {
   const out = await s3.client.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: prefix }))
   return (out.Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort()
 }
+const execFileP = promisify(execFile)
+const which = (cmd: string) => spawnSync('which', [cmd], { encoding: 'utf8' }).stdout.trim()
 const body = async (key: string) => Buffer.from(await (await s3.client.send(new GetObjectCommand({ Bucket: 'bucket', Key: key }))).Body!.transformToByteArray())
 
 describe('just ship', () => {
@@ -70,7 +75,6 @@ describe('just ship', () => {
     expect((await p.just(['ship'], { env })).code).toBe(0)
     expect(await keys()).toContain('env/Extra-ENV')
 
-    const { rmSync } = await import('node:fs')
     rmSync(join(p.root, 'env/Extra-ENV'))
     const del = await p.just(['ship', '--delete'], { env })
     expect(del.code).toBe(0)
@@ -87,4 +91,36 @@ describe('just ship', () => {
     expect(r.code).toBe(1)
     expect(r.stderr.trim()).toBe(line)
   })
+
+  // The README's Prod line, run as written (values filled in) with the AWS CLI against s3rver. AWS CLI < 2.13
+  // (Debian 12 ships 2.9) ignores AWS_ENDPOINT_URL, so --endpoint-url is added, as the README says to; a dead
+  // HTTPS_PROXY makes sure a CLI that still looked for AWS itself fails here instead of reaching the internet.
+  it("the README's `aws s3 sync … && chmod +x …/bin/just` gives a Prod toolkit whose down and just run", async () => {
+    const aws = which('aws')
+    expect(aws, 'the AWS CLI is needed for this test: apt-get install awscli (.ci/run does)').toBeTruthy()
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const line = /^aws s3 sync \$\{S3_ROOT\}\/toolkit\/ ~\/nf-offline\/ && chmod \+x ~\/nf-offline\/bin\/just$/m.exec(readme)?.[0]
+    expect(line, 'README Prod section').toBeTruthy()
+    expect((await p.just(['ship'], { env })).code).toBe(0)
+    expect((await p.just(['up'], { cwd: 'pipelines/basic', env })).code).toBe(0)
+    const home = mkdtempSync(join(tmpdir(), 'nfo-prod-'))
+    try {
+      const cmd = line!.replace('aws s3 sync', 'aws s3 sync --only-show-errors --endpoint-url "$AWS_ENDPOINT_URL"')
+      // async: s3rver answers from this very process, so a blocking spawnSync would hang the CLI
+      const r = await execFileP('bash', ['-c', cmd], {
+        timeout: 120_000,
+        env: { PATH: process.env.PATH, HOME: home, PYENV_ROOT: process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), ...s3.env, S3_ROOT: env.S3_ROOT, HTTPS_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
+      }).then(() => ({ code: 0, stderr: '' }), (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, stderr: e.stderr ?? String(e) }))
+      expect(r.code, r.stderr).toBe(0)
+      const prod = join(home, 'nf-offline')
+      expect(spawnSync(join(prod, 'bin/just'), ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^just \d/)
+      // the bundled down (with the chunks it imports) pulls the pipeline on the "Prod" copy
+      mkdirSync(join(prod, 'pipelines/basic'), { recursive: true })
+      const down = await execFileP(process.execPath, [join(prod, 'dist/scripts/down.js')], {
+        cwd: join(prod, 'pipelines/basic'), env: { PATH: process.env.PATH, HOME: home, ...s3.env, S3_ROOT: env.S3_ROOT },
+      })
+      expect(down.stdout).toMatch(/^down basic ← s3:\/\/bucket\/offline\/basic: \d+ files/m)
+      expect(readFileSync(join(prod, 'pipelines/basic/basic/main.nf'), 'utf8').length).toBeGreaterThan(0)
+    } finally { rmSync(home, { recursive: true, force: true }) }
+  }, 180_000)
 })

@@ -1,8 +1,9 @@
-import { existsSync, lstatSync, readFileSync, readlinkSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { fixtures, tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 
 let gh: TestServer
@@ -12,6 +13,12 @@ beforeAll(async () => {
   const archives = await Promise.all(['3.10', '1.0', '2.0.0'].map(async (rev) => ({ rev, archive: await packRelease('basic', 'basic', rev) })))
   gh = await serve(githubRoutes('basic', [archives[2], archives[0], archives[1]]))
   gh.add({ path: '/nf-core/basic/archive/refs/tags/9.9.9.tar.gz', body: Buffer.from('this is not gzip') })
+  // a release tree that is not whole: no main.nf at its top
+  const partial = mkdtempSync(join(tmpdir(), 'nfo-partial-'))
+  cpSync(join(fixtures, 'pipelines/basic'), partial, { recursive: true })
+  rmSync(join(partial, 'main.nf'))
+  gh.add({ path: '/nf-core/basic/archive/refs/tags/5.0.0.tar.gz', body: await packRelease(partial, 'basic', '5.0.0') })
+  rmSync(partial, { recursive: true })
   env = { GITHUB_URL: gh.url, GITHUB_API_URL: gh.url }
 })
 afterAll(() => gh.close())
@@ -74,11 +81,11 @@ describe('just stage', () => {
       expect(r.stdout).not.toMatch(/linked:/)
       expect(statSync(join(t.code, 'main.nf')).mtimeMs).toBe(before)
       expect(t.read('test.config')).toBe('// edited by mirror\n')
-      expect(readdirSync(join(p.root, 'pipelines/basic')).sort()).toEqual(['.staged', 'Pipeline-ENV', 'basic', 'justfile', 'test.config'])
+      expect(readdirSync(join(p.root, 'pipelines/basic')).sort()).toEqual(['.derived.json', '.staged', 'Pipeline-ENV', 'basic', 'justfile', 'test.config'])
     } finally { p.cleanup() }
   })
 
-  it('re-staging another revision replaces the code and keeps the folder\'s test.config', async () => {
+  it('re-staging another revision replaces the code; what was made from the old one goes, one line each', async () => {
     const p = tmpProject()
     try {
       await p.just(['stage', 'basic', '3.10'], { env })
@@ -87,7 +94,9 @@ describe('just stage', () => {
       const r = await p.just(['stage', 'basic', '2.0.0'], { env })
       expect(r.code).toBe(0)
       expect(existsSync(join(tree(p).code, 'stray-file'))).toBe(false)
-      expect(tree(p).link('inputs3.csv')).toBe('../inputs3.csv')
+      expect(r.stdout).toContain('\ninputs3.csv: removed (made for 3.10); run: just mirror basic\n')
+      expect(r.stdout).not.toContain('test.config:')   // the release's own, untouched: simply replaced
+      expect(existsSync(join(p.root, 'pipelines/basic/inputs3.csv'))).toBe(false)
       expect(lstatSync(join(tree(p).code, 'conf/test.config')).isSymbolicLink()).toBe(true)
     } finally { p.cleanup() }
   })
@@ -126,6 +135,35 @@ describe('just stage', () => {
       const r = await p.just(['stage', 'basic', '3.10'], { env: { GITHUB_URL: dead, GITHUB_API_URL: dead } })
       expect(r.code).not.toBe(0)
       expect(r.stderr.trim()).toBe(`stage: cannot reach ${dead} (ECONNREFUSED); check the network, or HTTPS_PROXY/NO_PROXY`)
+    } finally { p.cleanup() }
+  })
+
+  it('refuses an archive without nextflow.config and main.nf at its top: one line, nothing replaced, not cached', async () => {
+    const p = tmpProject()
+    try {
+      await p.just(['stage', 'basic', '3.10'], { env })
+      const before = readdirSync(join(p.root, 'pipelines/basic')).sort()
+      const r = await p.just(['stage', 'basic', '5.0.0'], { env })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe('stage: nf-core/basic 5.0.0 is not a whole pipeline release (no main.nf at its top); nothing replaced, archive dropped from the cache\n')
+      expect(readdirSync(join(p.root, 'pipelines/basic')).sort()).toEqual(before)
+      expect(tree(p).read('Pipeline-ENV')).toMatch(/REVISION=3\.10/)
+      expect(existsSync(join(tree(p).code, 'main.nf'))).toBe(true)
+      expect(readdirSync(join(p.root, '.cache/archives')).filter((f) => f.includes('5.0.0') && f.endsWith('.tar.gz'))).toEqual([])
+    } finally { p.cleanup() }
+  })
+
+  it('re-extracts a staged tree that is not whole, whatever its stamp says', async () => {
+    const p = tmpProject()
+    try {
+      await p.just(['stage', 'basic', '3.10'], { env })
+      rmSync(join(tree(p).code, 'main.nf'))
+      const images = await p.just(['images'], { cwd: 'pipelines/basic', env })
+      expect(images.stderr).toBe('images: pipelines/basic/basic is not a whole release (no main.nf at its top); run: just stage basic (Dev) or just down basic (Prod)\n')
+      const r = await p.just(['stage', 'basic', '3.10'], { env })
+      expect(r.code).toBe(0)
+      expect(r.stdout).not.toMatch(/already staged/)
+      expect(existsSync(join(tree(p).code, 'main.nf'))).toBe(true)
     } finally { p.cleanup() }
   })
 

@@ -1,5 +1,7 @@
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
@@ -7,6 +9,7 @@ import { killAfter } from '../helpers/kill.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 
 let gh: TestServer
 let s3: TestS3
@@ -26,6 +29,7 @@ async function devProject(): Promise<Project> {
   const dir = join(p.root, 'pipelines/basic')
   writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/root/basic/data/a.fq.gz\n')
   writeFileSync(join(dir, 'images.txt'), 'quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0\n')
+  for (const f of ['inputs3.csv', 'images.txt']) recordDerived(dir, f, undefined, readFileSync(join(dir, f)))   // as mirror and images record them
   expect((await p.just(['stage', 'basic', '1.0'], { env: ghEnv })).code).toBe(0)   // links inputs3.csv
   for (const f of ['work/ab/123/.command.sh', 'results/multiqc.html', '.nextflow/history', '.nextflow.log', 'basic/.nextflow.log.1', 'data/local.fq', 'basic/work/x', 'run.log']) {
     mkdirSync(join(dir, f, '..'), { recursive: true })
@@ -70,7 +74,10 @@ describe('just up / just down', () => {
       expect(r1.stderr).toBe('')
       expect(r1.code).toBe(0)
       const sent = await keys('rt/basic/')
-      expect(r1.stdout).toMatch(new RegExp(`^up basic → s3://bucket/rt/basic: ${sent.length - 1} files \\(.*\\) transferred, 0 unchanged, 0 deleted in `))
+      expect(r1.stdout).toMatch(new RegExp(`^up basic → s3://bucket/rt/basic: ${sent.length - 1} files \\(.*\\) transferred, 0 unchanged, 0 deleted in `, 'm'))
+      // one record line per file moved, as aws s3 sync prints them (no TTY here)
+      expect(r1.stdout.split('\n').filter((l) => l.startsWith('upload: '))).toHaveLength(sent.length - 1)
+      expect(r1.stdout).toMatch(/^upload: basic\/main\.nf to s3:\/\/bucket\/rt\/basic\/basic\/main\.nf$/m)
       expect(sent).toEqual(expect.arrayContaining(['.staged', 'Pipeline-ENV', 'basic/ENV', 'basic/conf/test.config', 'basic/conf/test.config.orig',
         'basic/inputs3.csv', 'basic/justfile', 'basic/main.nf', 'data/a.fq.gz', 'images.txt', 'inputs3.csv', 'justfile', 'test.config']))
       expect(sent.filter((k) => /work\/|results\/|\.nextflow|\.log|data\/local/.test(k))).toEqual([])
@@ -96,7 +103,7 @@ describe('just up / just down', () => {
       const r2 = await prod.script('down', ['PIPELINE=basic'], { env })
       expect(r2.stderr).toBe('')
       expect(r2.code).toBe(0)
-      expect(r2.stdout).toMatch(/^down basic ← s3:\/\/bucket\/rt\/basic: \d+ files .* transferred, 0 unchanged/)
+      expect(r2.stdout).toMatch(/^down basic ← s3:\/\/bucket\/rt\/basic: \d+ files .* transferred, 0 unchanged/m)
       expect(r2.stdout).toMatch(/linked: .*basic\/conf\/test\.config/)
       const skip = /^(work|results|data|\.nextflow.*|.*\.log.*|basic\/work)$/
       const want = snapshot(join(dev.root, 'pipelines/basic'), skip)
@@ -112,6 +119,64 @@ describe('just up / just down', () => {
       expect(r3.stdout).not.toMatch(/linked:/)
       expect(snapshot(join(prod.root, 'pipelines/basic'), skip)).toEqual(want)
     } finally { dev.cleanup(); prod.cleanup() }
+  })
+
+  it('down keeps a file edited on Prod as <file>.local-<stamp>, one line; unedited files are replaced quietly', async () => {
+    const dev = await devProject()
+    const prod = tmpProject()
+    const env = { ...s3.env, S3_ROOT: 's3://bucket/edits' }
+    try {
+      expect((await dev.just(['up'], { cwd: 'pipelines/basic', env })).code).toBe(0)
+      expect((await prod.script('down', ['PIPELINE=basic'], { env })).code).toBe(0)
+      const here = join(prod.root, 'pipelines/basic')
+      appendFileSync(join(here, 'test.config'), '// tweaked on Prod\n')
+      const edited = readFileSync(join(here, 'test.config'), 'utf8')
+      appendFileSync(join(dev.root, 'pipelines/basic/basic/main.nf'), '\n// changed on Dev\n')
+      expect((await dev.just(['up'], { cwd: 'pipelines/basic', env })).code).toBe(0)
+
+      const r = await prod.just(['down'], { cwd: 'pipelines/basic', env })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      const kept = r.stdout.split('\n').filter((l) => l.includes('edited here'))
+      expect(kept).toEqual([expect.stringMatching(/^down: test\.config was edited here; kept as test\.config\.local-\d{8}T\d{6}Z$/)])
+      const copy = kept[0].split(' kept as ')[1]
+      expect(readFileSync(join(here, copy), 'utf8')).toBe(edited)
+      expect(readFileSync(join(here, 'test.config'), 'utf8')).toBe(readFileSync(join(dev.root, 'pipelines/basic/test.config'), 'utf8'))
+      expect(readFileSync(join(here, 'basic/main.nf'), 'utf8')).toMatch(/changed on Dev/)
+      // the next down has nothing to replace and keeps the copy, even with --delete
+      const again = await prod.just(['down', '--delete'], { cwd: 'pipelines/basic', env })
+      expect(again.stdout).toMatch(/: 0 files \(0 B\) transferred, \d+ unchanged, 0 deleted/)
+      expect(existsSync(join(here, copy))).toBe(true)
+    } finally { dev.cleanup(); prod.cleanup() }
+  })
+
+  it('down makes link paths links before any download: a run cut midway leaves no copy under a link\'s name', async () => {
+    const dev = await devProject()
+    const prod = tmpProject()
+    writeFileSync(join(dev.root, 'pipelines/basic/basic/z'), 'z')   // the smallest file: fetched last, and refused
+    const proxy = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/bucket/cut/basic/basic/z')) {
+        res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>denied</Message></Error>')
+        return
+      }
+      const up = new URL(s3.endpoint)
+      req.pipe(httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => { res.writeHead(r.statusCode!, r.headers); r.pipe(res) }))
+    })
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok))
+    const env = { ...s3.env, S3_ROOT: 's3://bucket/cut', S3_CONCURRENCY: '1' }
+    try {
+      expect((await dev.just(['up'], { cwd: 'pipelines/basic', env })).code).toBe(0)
+      mkdirSync(join(prod.root, 'pipelines/basic'))
+      const r = await prod.script('down', ['PIPELINE=basic'], { env: { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` } })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/^down: .*basic\/z.*\n$/)
+      const here = join(prod.root, 'pipelines/basic')
+      expect(readFileSync(join(here, 'basic/main.nf'), 'utf8')).toBe(readFileSync(join(dev.root, 'pipelines/basic/basic/main.nf'), 'utf8'))   // the cut came late
+      for (const [rel, target] of Object.entries({ justfile: '../pipeline.just', 'basic/ENV': '../Pipeline-ENV', 'basic/justfile': '../justfile', 'basic/conf/test.config': '../../test.config', 'basic/inputs3.csv': '../inputs3.csv' })) {
+        expect(lstatSync(join(here, rel)).isSymbolicLink(), rel).toBe(true)
+        expect(readlinkSync(join(here, rel))).toBe(target)
+      }
+    } finally { proxy.close(); dev.cleanup(); prod.cleanup() }
   })
 
   it('a kill -9 mid-upload or mid-download: the re-run finishes without redoing finished files, nothing partial', async () => {

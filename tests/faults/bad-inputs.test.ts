@@ -50,7 +50,7 @@ const cases: Case[] = [
   ['mirror: access denied (unknown access key)', 'just', 'mirror', [NAME], '', { AWS_ACCESS_KEY_ID: 'NOT-A-KEY-S3RVER-KNOWS' }, undefined, /^mirror: s3:\/\/dest\/offline\/faults\/data\/: access denied; check your AWS credentials and the bucket policy$/],
   ['mirror: S3_ROOT unset', 'just', 'mirror', [NAME], '', { S3_ROOT: undefined }, noS3Root, /^mirror: S3_ROOT is not set; add it to env\/System-ENV or export it$/],
   ['mirror: env/System-ENV missing', 'script', 'mirror', [NAME], '', {}, noSystemEnv, /^mirror: .*env\/System-ENV is missing; restore it/],
-  ['mirror: pipeline not staged', 'just', 'mirror', ['nosuch'], '', {}, undefined, /^mirror: pipelines\/nosuch\/nosuch is not staged; run: just stage nosuch$/],
+  ['mirror: pipeline not staged', 'just', 'mirror', ['nosuch'], '', {}, undefined, /^mirror: pipelines\/nosuch\/nosuch is not staged; run: just stage nosuch \(Dev\) or just down nosuch \(Prod\)$/],
   ['mirror: name with /', 'just', 'mirror', ['PIPELINE=../faults'], '', {}, undefined, /not a pipeline name/],
   ['mirror: name with a space', 'just', 'mirror', ['fau lts'], '', {}, undefined, /not a pipeline name/],
   ['mirror: ROWS not a number', 'just', 'mirror', [NAME, 'ROWS=two'], '', {}, undefined, /^mirror: ROWS=two is not a number of rows$/],
@@ -60,7 +60,7 @@ const cases: Case[] = [
   ['up: access denied (unknown access key)', 'just', 'up', [], PIPE, { AWS_ACCESS_KEY_ID: 'NOT-A-KEY-S3RVER-KNOWS' }, undefined, /^up: s3:\/\/dest\/offline\/faults: access denied; /],
   ['up: S3_ROOT unset', 'just', 'up', [], PIPE, { S3_ROOT: undefined }, noS3Root, /^up: S3_ROOT is not set; add it to env\/System-ENV or export it$/],
   ['up: env/System-ENV missing', 'script', 'up', [], PIPE, {}, noSystemEnv, /^up: .*env\/System-ENV is missing; restore it/],
-  ['up: pipeline not staged', 'just', 'up', [], 'pipelines/nosuch', {}, notStaged, /^up: pipelines\/nosuch\/nosuch is not staged; run: just stage nosuch$/],
+  ['up: pipeline not staged', 'just', 'up', [], 'pipelines/nosuch', {}, notStaged, /^up: pipelines\/nosuch\/nosuch is not staged; run: just stage nosuch \(Dev\) or just down nosuch \(Prod\)$/],
   ['up: name with /', 'script', 'up', ['PIPELINE=a/b'], '', {}, undefined, /not a pipeline name/],
   ['up: name with a space', 'script', 'up', ['PIPELINE=a b'], '', {}, undefined, /not a pipeline name/],
   // down

@@ -4,22 +4,21 @@ import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
+import { faultProxy } from '../helpers/fault-proxy.js'
 import type { TestServer } from '../helpers/http-server.js'
-import { killAfter } from '../helpers/kill.js'
+import { killCampaign, killRun } from '../helpers/kill.js'
 import { tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { cutPuts } from './atomic-s3rver.js'
 import { record } from './record.js'
-import { bytesOf, dataHost, deniedS3, emptyPrefix, expectSubsetOf, RAW, s3Sources, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
+import { bytesOf, dataHost, deniedS3, emptyPrefix, RAW, s3Sources, stageFaultsPipeline, sum, Tally, tempsUnder } from './workloads.js'
 
 const ROWS = 20   // 40 reads (4 of them from an s3:// source bucket) + fasta + gtf + inputs3.csv
 const NAME = 'faults'
 const TMP = /(^|\/)\.[^/]*\.tmp-\d+-/
 let p: Project, s3: TestS3, http: TestServer, env: Record<string, string>
 let wantBucket: Record<string, string>, wantTree: Record<string, string>, wantOffline: Record<string, string>
-let cleanMs = 0
 
 const snapBucket = () => bucketSnapshot(s3.client, 'dest', 'offline/')
 const snapTree = () => treeSnapshot(join(p.root, 'pipelines', NAME), TMP)
@@ -44,76 +43,73 @@ beforeAll(async () => {
   stageFaultsPipeline(p, NAME)
   const r = await p.script('mirror', [NAME], { env })
   if (r.code !== 0) throw new Error(r.stderr)
-  cleanMs = r.ms
   ;[wantBucket, wantTree, wantOffline] = [await snapBucket(), snapTree(), snapOffline()]
   expect(Object.keys(wantBucket)).toHaveLength(2 * ROWS + 3)
 })
 afterAll(async () => { await http.close(); await s3.stop(); p.cleanup() })
 
 describe('mirror: kill -9', () => {
-  it('20 seeded kills: nothing partial under a final name; every re-run completes byte-identical to a clean run', async () => {
-    // a warm run from scratch, timed, sets the window the kills fall in (the first run of the file is a cold one)
+  it('seeded kills over the whole run, at least 4 mid-work: nothing partial under a final name; every re-run completes byte-identical to a clean run', async () => {
+    // a warm run from scratch, timed, sets the first span the kills fall in (the first run of the file is a cold one)
     await reset()
     const timed = await p.script('mirror', [NAME], { env })
     expect(timed.code, timed.stderr).toBe(0)
-    cleanMs = timed.ms
-    const next = seeded(6161)
-    let landed = 0, midWork = 0
-    const runs = 20
-    for (let run = 0; run < runs; run++) {
-      if (run % 4 !== 3) await reset()   // every 4th kill lands on the state the last one left: a resume
-      const ms = Math.floor(cleanMs * (0.35 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
-      if (await killAfter(p, 'mirror', [NAME], ms, { env })) landed++
-      else cleanMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
-      const got = await snapBucket()
-      expectSubsetOf(got, wantBucket, `after kill ${run} (${ms} ms)`)
-      expectSubsetOf(snapTree(), wantTree, `local tree after kill ${run}`)
-      expectSubsetOf(snapOffline(), wantOffline, `OFFLINE_DIR after kill ${run}`)
-      const n = Object.keys(got).length
-      if (n > 0 && n < Object.keys(wantBucket).length) midWork++
-      const r = await p.script('mirror', [NAME], { env })
-      expect(r.code, r.stderr).toBe(0)
-      expect(errLines(r.stderr)).toEqual([])
-      expect(await snapBucket()).toEqual(wantBucket)
-      expect(snapTree()).toEqual(wantTree)
-      expect(snapOffline()).toEqual(wantOffline)
-      expect(tempsUnder(p.root)).toEqual([])
-    }
-    console.log(`mirror: ${runs} kill runs, ${landed} landed before completion, ${midWork} with some objects written (clean run ${cleanMs} ms)`)
-    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
-    record('mirror', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, putsCutMidBody: cutPuts.count, lost: 0, corrupted: 0 })
+    const cut0 = cutPuts.count
+    const tally = new Tally()
+    const total = Object.keys(wantBucket).length
+    const c = await killCampaign({
+      name: 'mirror', spanMs: timed.ms, minMidWork: 4, maxRuns: 50,
+      run: async (run, ms) => {
+        if (run % 4 !== 3) await reset()   // every 4th kill lands on the state the last one left: a resume
+        const k = await killRun(p, 'mirror', [NAME], ms, { env })
+        const got = await snapBucket()
+        tally.afterKill(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
+        tally.afterKill(snapTree(), wantTree, `local tree after kill ${run}`)
+        tally.afterKill(snapOffline(), wantOffline, `OFFLINE_DIR after kill ${run}`)
+        const n = Object.keys(got).length
+        const r = await p.script('mirror', [NAME], { env })
+        expect(r.code, r.stderr).toBe(0)
+        expect(errLines(r.stderr)).toEqual([])
+        tally.afterRerun(await snapBucket(), wantBucket, `bucket after the re-run of kill ${run}`)
+        tally.afterRerun(snapTree(), wantTree, `local tree after the re-run of kill ${run}`)
+        tally.afterRerun(snapOffline(), wantOffline, `OFFLINE_DIR after the re-run of kill ${run}`)
+        expect(tempsUnder(p.root)).toEqual([])
+        return { killed: k.killed, midWork: k.killed && n > 0 && n < total, ranMs: k.ms }
+      },
+    })
+    expect(c.midWork).toBeGreaterThanOrEqual(4)
+    record('mirror', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, putsCutMidBody: cutPuts.count - cut0, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 })
 
 describe('mirror: transient faults', () => {
-  let dataProxy: FaultProxy, s3Proxy: FaultProxy
-  beforeAll(async () => {
-    dataProxy = await faultProxy(http.url, { seed: 11, rate: 0.3, kinds: ['500', '503', 'reset', 'slow'], maxInARow: 3, slowMs: 150 })
-    s3Proxy = await faultProxy(s3.endpoint, { seed: 12, rate: 0.3, kinds: ['500', '503', 'reset', 'slow'], maxInARow: 3, slowMs: 150 })
-  })
-  afterAll(async () => { await dataProxy.close(); await s3Proxy.close() })
-
+  // each case reads only the proxies it made: no test depends on counters an earlier one set
   it.each([
     ['the data host', true, false],
     ['S3 (destination and source bucket)', false, true],
     ['both', true, true],
-  ])('faults from %s: retried, the run completes, the bucket equals a clean run', async (_what, viaData, viaS3) => {
-    await reset()
-    const fenv = { ...env, ...(viaData ? { SOURCE_REWRITE: `${RAW}=>${dataProxy.url}/raw` } : {}), ...(viaS3 ? { AWS_ENDPOINT_URL: s3Proxy.url } : {}) }
-    const r = await p.script('mirror', [NAME], { env: fenv, timeoutMs: 120_000 })
-    expect(r.code, r.stderr).toBe(0)
-    expect(errLines(r.stderr)).toEqual([])
-    expect(await snapBucket()).toEqual(wantBucket)
-    expect(snapTree()).toEqual(wantTree)
-    expect(snapOffline()).toEqual(wantOffline)
-  })
-
-  it('injected faults of every kind', () => {
-    const kinds = ['500', '503', 'reset', 'slow'] as const
-    const by = Object.fromEntries(kinds.map((k) => [k, dataProxy.injected[k] + s3Proxy.injected[k]]))
-    console.log(`mirror faults: data host ${JSON.stringify(dataProxy.injected)} of ${dataProxy.requests}, S3 ${JSON.stringify(s3Proxy.injected)} of ${s3Proxy.requests}`)
-    for (const k of kinds) expect(by[k]).toBeGreaterThan(0)
-    record('mirror', { faultRuns: 3, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: dataProxy.requests + s3Proxy.requests, lost: 0 })
+  ])('faults from %s: retried, the run completes, the bucket equals a clean run', async (what, viaData, viaS3) => {
+    const seed = viaData && viaS3 ? 13 : viaData ? 11 : 12
+    const opts = { rate: 0.3, kinds: ['500', '503', 'reset', 'slow'] as ('500' | '503' | 'reset' | 'slow')[], maxInARow: 3, slowMs: 150 }
+    const dataProxy = await faultProxy(http.url, { seed, ...opts })
+    const s3Proxy = await faultProxy(s3.endpoint, { seed: seed + 100, ...opts })
+    try {
+      await reset()
+      const fenv = { ...env, ...(viaData ? { SOURCE_REWRITE: `${RAW}=>${dataProxy.url}/raw` } : {}), ...(viaS3 ? { AWS_ENDPOINT_URL: s3Proxy.url } : {}) }
+      const tally = new Tally()
+      const r = await p.script('mirror', [NAME], { env: fenv, timeoutMs: 120_000 })
+      expect(r.code, r.stderr).toBe(0)
+      expect(errLines(r.stderr)).toEqual([])
+      tally.afterRerun(await snapBucket(), wantBucket, 'bucket')
+      tally.afterRerun(snapTree(), wantTree, 'local tree')
+      tally.afterRerun(snapOffline(), wantOffline, 'OFFLINE_DIR')
+      const kinds = ['500', '503', 'reset', 'slow'] as const
+      const by = Object.fromEntries(kinds.map((k) => [k, dataProxy.injected[k] + s3Proxy.injected[k]]))
+      console.log(`mirror faults from ${what}: data host ${JSON.stringify(dataProxy.injected)} of ${dataProxy.requests}, S3 ${JSON.stringify(s3Proxy.injected)} of ${s3Proxy.requests}`)
+      expect(sum(by)).toBeGreaterThan(0)
+      if (viaData && viaS3) for (const k of kinds) expect(by[k], `${k} faults injected`).toBeGreaterThan(0)
+      record('mirror', { faultRuns: 1, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: dataProxy.requests + s3Proxy.requests, lost: tally.lost, corrupted: tally.corrupted })
+    } finally { await dataProxy.close(); await s3Proxy.close() }
   })
 })
 

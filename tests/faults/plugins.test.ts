@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
-import { killAfter } from '../helpers/kill.js'
+import { faultProxy, type FaultProxy } from '../helpers/fault-proxy.js'
+import { killCampaign, killRun } from '../helpers/kill.js'
 import { strToU8, zipSync } from 'fflate'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
 import { tmpProject, type Project } from '../helpers/project.js'
@@ -12,13 +12,12 @@ import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { cutPuts } from './atomic-s3rver.js'
 import { record } from './record.js'
-import { emptyPrefix, expectSubsetOf, refusingS3, sum, tempsUnder } from './workloads.js'
+import { emptyPrefix, expectSubsetOf, refusingS3, sum, Tally, tempsUnder } from './workloads.js'
 
 const PLUGINS = [1, 2, 3].map((i) => makePlugin(`nf-f${i}`, '1.0.0', { bulk: 25 }))
 const MANIFEST = 'classes/META-INF/MANIFEST.MF'
 let srv: PluginServer, s3: TestS3, dev: Project, prod: Project, env: Record<string, string>
 let wantDev: Record<string, string>, wantBucket: Record<string, string>, wantProd: Record<string, string>
-let devMs = 0, prodMs = 0
 
 const nxfHome = (p: Project) => join(p.root, 'home/offline/.nextflow')
 const TMP = /(^|\/)\.[^/]*\.tmp-\d+-/   // scratch dirs beside the plugins dir: never under a final name
@@ -57,11 +56,9 @@ beforeAll(async () => {
   writeFileSync(join(fw, 'nextflow-24.10.6-one.jar'), zipSync({ 'META-INF/MANIFEST.MF': strToU8('Manifest-Version: 1.0\n'), 'nextflow/big.bin': [Buffer.alloc(300_000, 'jar bytes '), { level: 0 }] }))
   const up = await dev.script('plugins', [], { env })
   if (up.code !== 0) throw new Error(up.stderr)
-  devMs = up.ms
   ;[wantDev, wantBucket] = [snapHome(dev), await snapBucket()]
   const down = await prod.script('plugins', ['--down'], { env })
   if (down.code !== 0) throw new Error(down.stderr)
-  prodMs = down.ms
   wantProd = snapHome(prod)
   expect(Object.keys(wantProd).sort()).toEqual(Object.keys(wantDev).sort())
 }, 120_000)
@@ -69,7 +66,7 @@ beforeAll(async () => {
 afterAll(async () => { dev.cleanup(); prod.cleanup(); await srv.close(); await Promise.race([s3.stop(), new Promise((r) => setTimeout(r, 3000))]) })
 
 describe('plugins: kill -9', () => {
-  it('Dev, 20 seeded kills during install + upload (S3 answers 10 ms late): whole folders only, manifest last on S3, re-runs end as a clean run', async () => {
+  it('Dev, seeded kills over install + upload (S3 answers 10 ms late), at least 4 mid-work: whole folders only, manifest last on S3, re-runs end as a clean run', async () => {
     // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
     const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
     const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
@@ -77,70 +74,64 @@ describe('plugins: kill -9', () => {
     await emptyPrefix(s3.client, 'bucket', 'pl/')
     const timed = await dev.script('plugins', [], { env: senv })
     expect(timed.code, timed.stderr).toBe(0)
-    devMs = timed.ms
-    const next = seeded(9191)
-    let landed = 0, midWork = 0
-    const runs = 20
-    for (let run = 0; run < runs; run++) {
+    const cut0 = cutPuts.count
+    const tally = new Tally()
+    const c = await killCampaign({ name: 'plugins (Dev)', spanMs: timed.ms, minMidWork: 4, maxRuns: 50, run: async (run, ms) => {
       // alternately a fresh host (install, then upload) and a fresh bucket (upload only); every 4th: resume
       if (run % 4 === 0 || run % 4 === 2) rmSync(join(nxfHome(dev), 'plugins'), { recursive: true, force: true })
       if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'pl/')
-      const ms = Math.floor(devMs * (0.4 + 0.6 * next()))
-      if (await killAfter(dev, 'plugins', [], ms, { env: senv })) landed++
-      else devMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
+      const k = await killRun(dev, 'plugins', [], ms, { env: senv })
       const home = snapHome(dev), bucket = await snapBucket()
+      tally.afterKill(home, wantDev, `plugins dir after kill ${run} (${ms} ms)`)
       expectWholeFolders(home, wantDev, `plugins dir after kill ${run} (${ms} ms)`)
-      expectSubsetOf(bucket, wantBucket, `bucket after kill ${run}`)
+      tally.afterKill(bucket, wantBucket, `bucket after kill ${run}`)
       expectManifestLast(bucket, `bucket after kill ${run}`)
       // mid-work: some plugins installed but not all, or some objects uploaded but not all
       const installed = Object.keys(home).filter((k) => k.startsWith('plugins/')).length, nb = Object.keys(bucket).length
       const scratch = tempsUnder(join(dev.root, 'home')).length > 0   // a download or unpack was under way
-      if (scratch || (installed > 0 && installed < Object.keys(wantDev).filter((k) => k.startsWith('plugins/')).length) || (nb > 0 && nb < Object.keys(wantBucket).length)) midWork++
+      const midWork = k.killed && (scratch || (installed > 0 && installed < Object.keys(wantDev).filter((x) => x.startsWith('plugins/')).length) || (nb > 0 && nb < Object.keys(wantBucket).length))
       const r = await dev.script('plugins', [], { env })
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toBe('')
-      expect(snapHome(dev)).toEqual(wantDev)
-      expect(await snapBucket()).toEqual(wantBucket)
+      tally.afterRerun(snapHome(dev), wantDev, `plugins dir after the re-run of kill ${run}`)
+      tally.afterRerun(await snapBucket(), wantBucket, `bucket after the re-run of kill ${run}`)
       expect(tempsUnder(join(dev.root, 'home'))).toEqual([])
-    }
+      return { killed: k.killed, midWork, ranMs: k.ms }
+    } })
     await slow.close()
-    console.log(`plugins (Dev): ${runs} kill runs, ${landed} landed, ${midWork} mid-work, ${cutPuts.count} PUTs cut mid-body (clean run ${devMs} ms)`)
-    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
-    record('plugins', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
+    console.log(`plugins (Dev): ${cutPuts.count - cut0} PUTs cut mid-body`)
+    expect(c.midWork).toBeGreaterThanOrEqual(4)
+    record('plugins', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 
-  it('Prod, 20 seeded kills during --down (S3 answers 20 ms late): whole folders only; re-runs end as a clean run', async () => {
+  it('Prod, seeded kills over --down (S3 answers 20 ms late), at least 4 mid-work: whole folders only; re-runs end as a clean run', async () => {
     const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 20 })
     const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
     rmSync(nxfHome(prod), { recursive: true, force: true })
     const timed = await prod.script('plugins', ['--down'], { env: senv })
     expect(timed.code, timed.stderr).toBe(0)
     expect(snapHome(prod)).toEqual(wantProd)
-    prodMs = timed.ms
-    const next = seeded(9292)
-    let landed = 0, midWork = 0
-    const runs = 20
-    for (let run = 0; run < runs; run++) {
+    const tally = new Tally()
+    const c = await killCampaign({ name: 'plugins --down', spanMs: timed.ms, minMidWork: 4, maxRuns: 50, run: async (run, ms) => {
       if (run % 4 !== 3) rmSync(nxfHome(prod), { recursive: true, force: true })
-      const ms = Math.floor(prodMs * (0.4 + 0.6 * next()))
-      if (await killAfter(prod, 'plugins', ['--down'], ms, { env: senv })) landed++
-      else prodMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
+      const k = await killRun(prod, 'plugins', ['--down'], ms, { env: senv })
       const got = snapHome(prod)
+      tally.afterKill(got, wantProd, `Prod NXF_HOME after kill ${run} (${ms} ms)`)
       expectWholeFolders(got, wantProd, `Prod NXF_HOME after kill ${run} (${ms} ms)`)
       const fw = Object.keys(wantProd).filter((k) => k.startsWith('framework/'))
-      if (fw.some((k) => k in got)) expect(fw.filter((k) => !(k in got)), 'framework partial').toEqual([])
+      if (fw.some((x) => x in got)) expect(fw.filter((x) => !(x in got)), 'framework partial').toEqual([])
       const n = Object.keys(got).length
-      if (tempsUnder(join(prod.root, 'home')).length > 0 || (n > 0 && n < Object.keys(wantProd).length)) midWork++
+      const midWork = k.killed && (tempsUnder(join(prod.root, 'home')).length > 0 || (n > 0 && n < Object.keys(wantProd).length))
       const r = await prod.script('plugins', ['--down'], { env })
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toBe('')
-      expect(snapHome(prod)).toEqual(wantProd)
+      tally.afterRerun(snapHome(prod), wantProd, `Prod NXF_HOME after the re-run of kill ${run}`)
       expect(tempsUnder(join(prod.root, 'home'))).toEqual([])
-    }
+      return { killed: k.killed, midWork, ranMs: k.ms }
+    } })
     await slow.close()
-    console.log(`plugins --down: ${runs} kill runs, ${landed} landed, ${midWork} mid-work (clean run ${prodMs} ms)`)
-    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
-    record('plugins-down', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
+    expect(c.midWork).toBeGreaterThanOrEqual(4)
+    record('plugins-down', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 })
 
@@ -154,23 +145,24 @@ describe('plugins: transient faults', () => {
 
   it('index, zips and S3 through 500/503/resets/slow answers: install, upload and --down complete, nothing lost', async () => {
     const fenv = { ...env, NXF_PLUGINS_INDEX_URL: `${hostProxy.url}/plugins.json`, NXF_PLUGINS_REGISTRY_URL: `${hostProxy.url}/plugins.json`, SOURCE_REWRITE: `https://github.com/=>${hostProxy.url}/gh/`, AWS_ENDPOINT_URL: s3Proxy.url }
+    const tally = new Tally()
     for (let i = 0; i < 1; i++) {
       rmSync(join(nxfHome(dev), 'plugins'), { recursive: true, force: true })
       await emptyPrefix(s3.client, 'bucket', 'pl/')
       const up = await dev.script('plugins', [], { env: fenv, timeoutMs: 120_000 })
       expect(up.code, up.stderr + up.stdout).toBe(0)
-      expect(snapHome(dev)).toEqual(wantDev)
-      expect(await snapBucket()).toEqual(wantBucket)
+      tally.afterRerun(snapHome(dev), wantDev, 'Dev plugins dir')
+      tally.afterRerun(await snapBucket(), wantBucket, 'bucket')
       rmSync(nxfHome(prod), { recursive: true, force: true })
       const down = await prod.script('plugins', ['--down'], { env: fenv, timeoutMs: 120_000 })
       expect(down.code, down.stderr).toBe(0)
-      expect(snapHome(prod)).toEqual(wantProd)
+      tally.afterRerun(snapHome(prod), wantProd, 'Prod NXF_HOME')
     }
     const kinds = ['500', '503', 'reset', 'slow'] as const
     console.log(`plugins faults: host ${JSON.stringify(hostProxy.injected)} of ${hostProxy.requests}, S3 ${JSON.stringify(s3Proxy.injected)} of ${s3Proxy.requests}`)
     const by = Object.fromEntries(kinds.map((k) => [k, hostProxy.injected[k] + s3Proxy.injected[k]]))
     for (const k of kinds) expect(by[k]).toBeGreaterThan(0)
-    record('plugins', { faultRuns: 2, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: hostProxy.requests + s3Proxy.requests, lost: 0 })
+    record('plugins', { faultRuns: 2, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: hostProxy.requests + s3Proxy.requests, lost: tally.lost, corrupted: tally.corrupted })
   })
 })
 

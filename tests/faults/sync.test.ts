@@ -1,16 +1,16 @@
 // Reliability of `up` and `down`: kill -9 at seeded random points, transient S3 faults, permanent 403/404 in one line.
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, posix } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { faultProxy, seeded, type FaultProxy } from '../helpers/fault-proxy.js'
-import { killAfter } from '../helpers/kill.js'
+import { faultProxy, type FaultProxy } from '../helpers/fault-proxy.js'
+import { killCampaign, killRun } from '../helpers/kill.js'
 import { tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { cutPuts } from './atomic-s3rver.js'
 import { record } from './record.js'
-import { emptyPrefix, expectSubsetOf, refusingS3, stageFaultsPipeline, sum, tempsUnder } from './workloads.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
+import { emptyPrefix, refusingS3, stageFaultsPipeline, sum, Tally, tempsUnder } from './workloads.js'
 
 const NAME = 'faults'
 const FILES = 60   // 2–30 KiB each, plus one of 9 MiB (a multipart upload)
@@ -18,16 +18,9 @@ const TMP = /(^|\/)\.[^/]*\.tmp-\d+-/
 const CWD = `pipelines/${NAME}`
 let s3: TestS3, dev: Project, prod: Project, env: Record<string, string>
 let wantBucket: Record<string, string>, wantTree: Record<string, string>
-let upMs = 0, downMs = 0
 
 const snapBucket = () => bucketSnapshot(s3.client, 'bucket', 'rel/')
 const prodDir = () => join(prod.root, CWD)
-/** `v` → the clean tree's link at `k` when `v` is the whole content of that link's target */
-function linkOr(k: string, v: string): string {
-  const target = join(prodDir(), posix.dirname(k), wantTree[k].slice(3))
-  const sha = existsSync(target) ? createHash('sha256').update(readFileSync(target)).digest('hex').slice(0, 16) : undefined
-  return sha === v ? wantTree[k] : v
-}
 const snapProd = () => existsSync(prodDir()) ? treeSnapshot(prodDir(), TMP) : {}
 
 beforeAll(async () => {
@@ -41,13 +34,12 @@ beforeAll(async () => {
   for (let i = 0; i < FILES; i++) writeFileSync(join(bulk, `d${i % 12}`, `f${i}.txt`), `${i} `.repeat(1000 + (i * 7919) % 9000))
   writeFileSync(join(dir, NAME, 'assets', 'big.bin'), Buffer.alloc(9 << 20, 'nf-offline '))
   writeFileSync(join(dir, 'inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/rel/faults/data/a.fq.gz\n')
+  recordDerived(dir, 'inputs3.csv', '1.0.0', readFileSync(join(dir, 'inputs3.csv')))   // as mirror records it
   const up = await dev.script('up', [], { cwd: CWD, env })
   if (up.code !== 0) throw new Error(up.stderr)
-  upMs = up.ms
   wantBucket = await snapBucket()
   const down = await prod.script('down', [`PIPELINE=${NAME}`], { env })
   if (down.code !== 0) throw new Error(down.stderr)
-  downMs = down.ms
   wantTree = snapProd()
   expect(Object.keys(wantBucket).length).toBeGreaterThan(FILES)
 }, 120_000)
@@ -55,71 +47,68 @@ beforeAll(async () => {
 afterAll(async () => { dev.cleanup(); prod.cleanup(); await Promise.race([s3.stop(), new Promise((r) => setTimeout(r, 3000))]) })
 
 describe('up: kill -9', () => {
-  it('20 seeded kills (S3 answers 10 ms late): only whole objects under final keys; every re-run completes with the clean run\'s bucket', async () => {
-    // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
+  it('seeded kills over the whole run (S3 answers 10 ms late), at least 4 mid-work: only whole objects under final keys; every re-run completes with the clean run\'s bucket', async () => {
+    // a warm run from scratch, timed through the same slow endpoint, sets the first span the kills fall in
     const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
     const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
     await emptyPrefix(s3.client, 'bucket', 'rel/')
     const timed = await dev.script('up', [], { cwd: CWD, env: senv })
     expect(timed.code, timed.stderr).toBe(0)
-    upMs = timed.ms
-    const next = seeded(2323)
-    let landed = 0, midWork = 0
-    const runs = 20
-    for (let run = 0; run < runs; run++) {
-      if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'rel/')
-      const ms = Math.floor(upMs * (0.4 + 0.6 * next()))   // past node's start-up, to about the end of a clean run
-      if (await killAfter(dev, 'up', [], ms, { cwd: CWD, env: senv })) landed++
-      else upMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
-      const got = await snapBucket()
-      expectSubsetOf(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
-      const n = Object.keys(got).length
-      if (n > 0 && n < Object.keys(wantBucket).length) midWork++
-      const r = await dev.script('up', [], { cwd: CWD, env })
-      expect(r.code, r.stderr).toBe(0)
-      expect(r.stderr).toBe('')
-      expect(await snapBucket()).toEqual(wantBucket)
-    }
+    const cut0 = cutPuts.count
+    const tally = new Tally()
+    const total = Object.keys(wantBucket).length
+    const c = await killCampaign({
+      name: 'up', spanMs: timed.ms, minMidWork: 4, maxRuns: 50,
+      run: async (run, ms) => {
+        if (run % 4 !== 3) await emptyPrefix(s3.client, 'bucket', 'rel/')
+        const k = await killRun(dev, 'up', [], ms, { cwd: CWD, env: senv })
+        const got = await snapBucket()
+        tally.afterKill(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
+        const n = Object.keys(got).length
+        const r = await dev.script('up', [], { cwd: CWD, env })
+        expect(r.code, r.stderr).toBe(0)
+        expect(r.stderr).toBe('')
+        tally.afterRerun(await snapBucket(), wantBucket, `bucket after the re-run of kill ${run}`)
+        return { killed: k.killed, midWork: k.killed && n > 0 && n < total, ranMs: k.ms }
+      },
+    })
     await slow.close()
-    console.log(`up: ${runs} kill runs, ${landed} landed, ${midWork} with some objects written, ${cutPuts.count} PUTs cut mid-body (clean up ${upMs} ms)`)
-    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
-    record('up', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, putsCutMidBody: cutPuts.count, lost: 0, corrupted: 0 })
+    const cut = cutPuts.count - cut0
+    console.log(`up: ${cut} PUTs cut mid-body`)
+    expect(c.midWork).toBeGreaterThanOrEqual(4)
+    record('up', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, putsCutMidBody: cut, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 })
 
 describe('down: kill -9', () => {
-  it('20 seeded kills (S3 answers 10 ms late): only whole files under final names; every re-run completes with the clean run\'s tree', async () => {
-    // a warm run from scratch, timed through the same slow endpoint, sets the window the kills fall in
+  it('seeded kills over the whole run (S3 answers 10 ms late), at least 4 mid-work: only whole files under final names; every re-run completes with the clean run\'s tree', async () => {
     const slow = await faultProxy(s3.endpoint, { seed: 1, rate: 1, kinds: ['slow'], slowMs: 10 })
     const senv = { ...env, AWS_ENDPOINT_URL: slow.url }
     rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true })
     const timed = await prod.script('down', [`PIPELINE=${NAME}`], { env: senv })
     expect(timed.code, timed.stderr).toBe(0)
-    downMs = timed.ms
-    const next = seeded(3434)
-    let landed = 0, midWork = 0
-    const runs = 20
-    for (let run = 0; run < runs; run++) {
-      if (run % 4 !== 3) { rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true }) }
-      const ms = Math.floor(downMs * (0.4 + 0.6 * next()))
-      if (await killAfter(prod, 'down', [`PIPELINE=${NAME}`], ms, { env: senv })) landed++
-      else downMs = Math.max(50, ms)   // it finished sooner than the timed run: aim the next kills inside it
-      const got = snapProd()
-      // before the relinking at the end, a link of the clean tree is the file up sent in its place: whole
-      for (const [k, v] of Object.entries(got)) if (wantTree[k]?.startsWith('-> ') && !v.startsWith('-> ')) got[k] = linkOr(k, v)
-      expectSubsetOf(got, wantTree, `tree after kill ${run} (${ms} ms)`)
-      const n = Object.keys(got).length
-      if (n > 0 && n < Object.keys(wantTree).length) midWork++
-      const r = await prod.script('down', [`PIPELINE=${NAME}`], { env })
-      expect(r.code, r.stderr).toBe(0)
-      expect(r.stderr).toBe('')
-      expect(snapProd()).toEqual(wantTree)
-      expect(tempsUnder(prodDir())).toEqual([])
-    }
+    const tally = new Tally()
+    const total = Object.keys(wantTree).length
+    const c = await killCampaign({
+      name: 'down', spanMs: timed.ms, minMidWork: 4, maxRuns: 50,
+      run: async (run, ms) => {
+        if (run % 4 !== 3) { rmSync(prodDir(), { recursive: true, force: true }); mkdirSync(prodDir(), { recursive: true }) }
+        const k = await killRun(prod, 'down', [`PIPELINE=${NAME}`], ms, { env: senv })
+        const got = snapProd()
+        // a link path is a link from the start (or absent): never a copy of what up sent in its place
+        tally.afterKill(got, wantTree, `tree after kill ${run} (${ms} ms)`)
+        const n = Object.keys(got).length
+        const r = await prod.script('down', [`PIPELINE=${NAME}`], { env })
+        expect(r.code, r.stderr).toBe(0)
+        expect(r.stderr).toBe('')
+        tally.afterRerun(snapProd(), wantTree, `tree after the re-run of kill ${run}`)
+        expect(tempsUnder(prodDir())).toEqual([])
+        return { killed: k.killed, midWork: k.killed && n > 0 && n < total, ranMs: k.ms }
+      },
+    })
     await slow.close()
-    console.log(`down: ${runs} kill runs, ${landed} landed, ${midWork} with some files written (clean down ${downMs} ms)`)
-    expect(midWork).toBeGreaterThanOrEqual(runs / 5)
-    record('down', { killRuns: runs, killsLanded: landed, killsMidWork: midWork, lost: 0, corrupted: 0 })
+    expect(c.midWork).toBeGreaterThanOrEqual(4)
+    record('down', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 })
 
@@ -130,22 +119,23 @@ describe('up / down: transient S3 faults', () => {
 
   it('up then down through 500/503/resets/slow answers: both complete, nothing lost', async () => {
     const fenv = { ...env, AWS_ENDPOINT_URL: proxy.url }
+    const tally = new Tally()
     for (let i = 0; i < 2; i++) {
       await emptyPrefix(s3.client, 'bucket', 'rel/')
       const up = await dev.script('up', [], { cwd: CWD, env: fenv, timeoutMs: 120_000 })
       expect(up.code, up.stderr).toBe(0)
-      expect(await snapBucket()).toEqual(wantBucket)
+      tally.afterRerun(await snapBucket(), wantBucket, `bucket after up ${i} through faults`)
       rmSync(prodDir(), { recursive: true, force: true })
       mkdirSync(prodDir(), { recursive: true })
       const down = await prod.script('down', [`PIPELINE=${NAME}`], { env: fenv, timeoutMs: 120_000 })
       expect(down.code, down.stderr).toBe(0)
-      expect(snapProd()).toEqual(wantTree)
+      tally.afterRerun(snapProd(), wantTree, `tree after down ${i} through faults`)
     }
     const kinds = ['500', '503', 'reset', 'slow'] as const
     console.log(`up/down faults: ${JSON.stringify(proxy.injected)} of ${proxy.requests}`)
     for (const k of kinds) expect(proxy.injected[k]).toBeGreaterThan(0)
     const by = Object.fromEntries(kinds.map((k) => [k, proxy.injected[k]]))
-    record('up-down', { faultRuns: 4, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: proxy.requests, lost: 0 })
+    record('up-down', { faultRuns: 4, faultsInjected: sum(by), faults500: by['500'], faults503: by['503'], faultsReset: by.reset, faultsSlow: by.slow, requests: proxy.requests, lost: tally.lost, corrupted: tally.corrupted })
   })
 })
 

@@ -78,6 +78,26 @@ export function expectSubsetOf(got: Record<string, string>, want: Record<string,
   }
 }
 
+/**
+ * Lost and corrupted files, counted from the comparisons every kill run makes (the suite's records quote
+ * these counts, not constants): after a kill, an entry under a final name that is not the clean run's is
+ * corrupted; after the re-run, a missing entry is lost and a differing or extra one corrupted. Each check
+ * counts first, then asserts, so a failure names the file.
+ */
+export class Tally {
+  lost = 0
+  corrupted = 0
+  afterKill(got: Record<string, string>, want: Record<string, string>, what: string): void {
+    this.corrupted += Object.entries(got).filter(([k, v]) => want[k] !== v).length
+    expectSubsetOf(got, want, what)
+  }
+  afterRerun(got: Record<string, string>, want: Record<string, string>, what: string): void {
+    this.lost += Object.keys(want).filter((k) => !(k in got)).length
+    this.corrupted += Object.entries(got).filter(([k, v]) => want[k] !== v).length
+    expect(got, what).toEqual(want)
+  }
+}
+
 /** Every path under `dir` whose name is one of our temp names (`.x.tmp-<pid>-…`). */
 export function tempsUnder(dir: string): string[] {
   const out: string[] = []

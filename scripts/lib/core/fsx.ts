@@ -1,14 +1,26 @@
 // fsx: file writes that never leave a half-written file under its final name, and the one text reader.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { UserError } from './cli.js'
 
 /** A temp name beside `target`, unique to this process, recognisable for cleanup. */
 export const tmpName = (target: string) => join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
 
-/** Write `data` to a temp name beside `path`, then rename over it. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+const bytesOf = (data: string | Uint8Array) => typeof data === 'string' ? Buffer.from(data) : data
+
+/** PURE: does a file holding `old` (undefined: unreadable or absent) already hold `data`? */
+export function sameBytes(old: Uint8Array | undefined, data: string | Uint8Array): boolean {
+  return old !== undefined && Buffer.compare(old, bytesOf(data)) === 0
+}
+
+/**
+ * Write `data` to a temp name beside `path`, then rename over it; a file already holding `data` is
+ * kept with its mtime (so a re-run changes nothing and the next `up` sends nothing). True when written.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined)
+  if (st?.isFile() && st.size === bytesOf(data).length && sameBytes(await readFile(path).catch(() => undefined), data)) return false
   await mkdir(dirname(path), { recursive: true })
   const tmp = tmpName(path)
   try {
@@ -18,9 +30,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true })
     throw e
   }
+  return true
 }
 
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+/** writeFileAtomic, synchronously: identical content keeps the file and its mtime; true when written. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): boolean {
+  const st = statSync(path, { throwIfNoEntry: false })
+  if (st?.isFile() && st.size === bytesOf(data).length && sameBytes(readOr(path), data)) return false
   mkdirSync(dirname(path), { recursive: true })
   const tmp = tmpName(path)
   try {
@@ -30,7 +46,10 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     rmSync(tmp, { force: true })
     throw e
   }
+  return true
 }
+
+const readOr = (path: string) => { try { return readFileSync(path) } catch { return undefined } }
 
 /** Remove temp leftovers (`.<name>.tmp-*`) that an interrupted run left in `dir`. */
 export function sweepTemps(dir: string): void {
@@ -56,6 +75,17 @@ export function recoverSwap(target: string): void {
     if (!existsSync(target)) renameSync(join(dir, o), target)
     else rmSync(join(dir, o), { recursive: true, force: true })
   }
+}
+
+/** Point `path` at `target` (a relative link), replacing what is there in one rename; true when something changed. */
+export function ensureLink(path: string, target: string): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false })
+  if (st?.isSymbolicLink() && readlinkSync(path) === target) return false
+  const tmp = tmpName(path)
+  symlinkSync(target, tmp)
+  if (st?.isDirectory()) rmSync(path, { recursive: true, force: true })
+  renameSync(tmp, path)
+  return true
 }
 
 /**

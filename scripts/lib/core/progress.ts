@@ -1,45 +1,68 @@
-// progress: a one-line bar on a TTY, plain lines otherwise (at most every few seconds), for long transfers.
+// progress: a byte-driven bar on a TTY with finished files scrolling above it; one record line per file otherwise.
 export interface Progress {
-  /** add to the total as work is discovered */
+  /** add to the totals, before the work starts (sizes from listings and HEADs) */
   total(files: number, bytes: number): void
-  /** account finished bytes (as they stream) */
+  /** bytes moved (as they stream); negative when a retried transfer starts over */
   bytes(n: number): void
-  /** one file done; `note` is printed as a line when not on a TTY */
-  file(name: string, note?: string): void
+  /** one file finished; `record` (`upload: a.txt to s3://b/p/a.txt`) is printed as a line, above the bar on a TTY */
+  file(record?: string): void
   done(): void
 }
 
 const fmtBytes = (n: number) => n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`
 export { fmtBytes }
 
+export interface ProgressOptions {
+  /** nothing at all (tests, inner steps) */
+  quiet?: boolean
+  /** a record line per file and no bar, even on a TTY (`--verbose`) */
+  verbose?: boolean
+  /** where the bar goes (stderr) and where the records go (stdout, like `aws s3 sync`) */
+  stream?: NodeJS.WriteStream
+  records?: NodeJS.WritableStream
+  /** ms between redraws (tests: 0) */
+  everyMs?: number
+}
+
+/** PURE: the bar line: `label [#####-----] 12/40 files 3.1 MB/9.8 MB 4.2 MB/s`, driven by bytes when their total is known. */
+export function barLine(label: string, s: { files: number; totalFiles: number; bytes: number; totalBytes: number; seconds: number }, width = 24): string {
+  const frac = s.totalBytes ? Math.min(1, Math.max(0, s.bytes / s.totalBytes)) : s.totalFiles ? s.files / s.totalFiles : 0
+  const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '-')
+  const rate = Math.max(0, s.bytes) / Math.max(0.001, s.seconds)
+  return `${label} [${bar}] ${s.files}/${s.totalFiles} files ${fmtBytes(Math.max(0, s.bytes))}/${fmtBytes(s.totalBytes)} ${fmtBytes(rate)}/s`
+}
+
 /**
- * A progress reporter on stderr. `quiet` prints nothing (tests, small jobs). On a TTY it redraws one line
- * `label [#####-----] 12/40 files 3.1/9.8 MB 4.2 MB/s`; otherwise it prints each file line as it finishes.
+ * Progress for a batch of transfers. On a TTY (stderr), unless quiet or verbose: one redrawn bar, and each
+ * finished file's record printed above it. Otherwise: each record as a plain line, no bar. The caller
+ * prints the summary line whatever this shows.
  */
-export function makeProgress(label: string, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+export function makeProgress(label: string, opts: ProgressOptions = {}): Progress {
   const out = opts.stream ?? process.stderr
-  const tty = !!out.isTTY && !opts.quiet
-  let files = 0, totalFiles = 0, bytes = 0, totalBytes = 0, lastDraw = 0
+  const rec = opts.records ?? process.stdout
+  const bar = !!out.isTTY && !opts.quiet && !opts.verbose
+  const every = opts.everyMs ?? 100
+  const s = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0, seconds: 0 }
+  let lastDraw = 0, shown = false
   const t0 = Date.now()
+  const clear = () => { if (shown) { out.write('\r\x1b[2K'); shown = false } }
   const draw = (force = false) => {
-    if (!tty) return
+    if (!bar) return
     const now = Date.now()
-    if (!force && now - lastDraw < 100) return
+    if (!force && now - lastDraw < every) return
     lastDraw = now
-    const frac = totalBytes ? Math.min(1, bytes / totalBytes) : totalFiles ? files / totalFiles : 0
-    const width = 24
-    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '-')
-    const rate = bytes / Math.max(0.001, (now - t0) / 1000)
-    out.write(`\r\x1b[2K${label} [${bar}] ${files}/${totalFiles} files ${fmtBytes(bytes)}/${fmtBytes(totalBytes)} ${fmtBytes(rate)}/s`)
+    s.seconds = (now - t0) / 1000
+    out.write(`\r\x1b[2K${barLine(label, s)}`)
+    shown = true
   }
   return {
-    total(f, b) { totalFiles += f; totalBytes += b; draw() },
-    bytes(n) { bytes += n; draw() },
-    file(name, note) {
-      files++
-      if (tty) draw()
-      else if (!opts.quiet && note !== undefined) out.write(`${label}: ${note || name}\n`)
+    total(f, b) { s.totalFiles += f; s.totalBytes += b; draw() },
+    bytes(n) { s.bytes += n; draw() },
+    file(record) {
+      s.files++
+      if (record && !opts.quiet) { clear(); rec.write(`${record}\n`) }
+      draw(!!record)
     },
-    done() { if (tty) { draw(true); out.write('\n') } },
+    done() { if (bar && (shown || s.totalFiles)) { draw(true); out.write('\n'); shown = false } },
   }
 }

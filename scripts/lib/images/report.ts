@@ -1,19 +1,11 @@
 // images-cli: what `just images` and `just quay` share: the staged code, the report's text forms, the quay verdict.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { UserError } from '../core/cli.js'
+import { requireStaged } from '../stage/staged-tree.js'
 import type { Context } from '../core/context.js'
 import { isQuay } from './image-ref.js'
 import type { ImageEntry, ImageReport, UnresolvedDecl } from './collect.js'
 
 /** The staged code of the context's pipeline, or a one-line error saying how to stage it. */
-export function stagedCode(ctx: Context): string {
-  const code = ctx.staged!
-  if (!existsSync(join(code, 'nextflow.config')) && !existsSync(join(code, 'main.nf'))) {
-    throw new UserError(`${ctx.pipeline} is not staged (no pipelines/${ctx.pipeline}/${ctx.pipeline}); run: just stage ${ctx.pipeline}`)
-  }
-  return code
-}
+export const stagedCode = (ctx: Context): string => requireStaged(ctx.dir!, ctx.pipeline!)
 
 /** images.txt / stdout: one fully qualified image a line, sorted, unique. */
 export const imagesText = (r: ImageReport) => r.images.map((e) => `${e.image}\n`).join('')

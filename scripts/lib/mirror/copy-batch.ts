@@ -3,6 +3,7 @@ import { UserError } from '../core/cli.js'
 import { settlePool } from '../core/pool.js'
 import { fmtBytes, type Progress } from '../core/progress.js'
 import { probeSkip, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
+import { sourceSize } from './sources.js'
 
 export interface CopyOptions {
   t: TransferOptions
@@ -37,13 +38,16 @@ export function makeCopier(o: CopyOptions): Copier {
       const probed = await settlePool(all, 16, async (j) => o.sizes.has(j.key) ? probeSkip(j, o.sizes.get(j.key)!, o.t, o.etags.get(j.key)) : undefined)
       const batch: Job[] = []
       probed.forEach((r, i) => {
-        if (r.status === 'fulfilled' && r.value) { done.push(r.value); o.progress.file(r.value.job.key) } else batch.push(all[i])
+        if (r.status === 'fulfilled' && r.value) { done.push(r.value); o.progress.file() } else batch.push(all[i])
       })
+      // the bar's byte total before the first byte moves: generated bodies, and a HEAD of each source to copy
+      const sizes = await settlePool(batch, 16, async (j) => j.body ? j.body.length : (await sourceSize(j.url, o.t.env, o.t.sources)) ?? 0)
+      o.progress.total(0, sizes.reduce((a, r) => a + (r.status === 'fulfilled' ? r.value : 0), 0))
       const res = await settlePool(batch, o.jobs, (j) => transferOne(j, undefined, o.t))
       res.forEach((r, i) => {
         const j = batch[i]
-        if (r.status === 'fulfilled') { done.push(r.value); o.progress.file(j.key, `✓ ${j.url} (${fmtBytes(r.value.size)})`); return }
-        o.progress.file(j.key)
+        if (r.status === 'fulfilled') { done.push(r.value); o.progress.file(`copy: ${j.url} to s3://${j.bucket}/${j.key} (${fmtBytes(r.value.size)})`); return }
+        o.progress.file()
         const why = (r.reason as Error).message
         if (o.required.has(j.url) || j.body) failed.push(`✗ ${j.url} (${o.whereOf(j.url)}): ${why}`)
         else o.warn(`not mirrored (a pipeline default): ${why}`)

@@ -145,6 +145,7 @@ export async function transferOne(job: Job, existing: number | undefined, o: Tra
     } catch (err) {
       src.body.destroy()
       m.stream.destroy()
+      o.onBytes?.(-m.size())   // the progress bar gives back what this attempt counted
       if (err instanceof UserError || !shouldRetry(policy, classify(err), attempt)) {
         if (err instanceof UserError) throw err
         const e = err as { name?: string; $metadata?: unknown; message?: string }

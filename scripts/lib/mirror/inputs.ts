@@ -1,6 +1,6 @@
 // mirror-inputs: evaluate the staged pipeline's ORIGINAL test profile, and read the text files that list URLs.
-import { existsSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { requireStaged } from '../stage/staged-tree.js'
 import { UserError } from '../core/cli.js'
 import type { Env } from '../core/env.js'
 import { readTextIf, readTextOr } from '../core/fsx.js'
@@ -21,7 +21,7 @@ export interface TestProfile { cfg: LoadedConfig; original: string; origPath: st
 export function loadTestProfile(staged: string, name: string, params?: Record<string, string>): TestProfile {
   const origPath = join(staged, 'conf', 'test.config.orig')
   const linkPath = join(staged, 'conf', 'test.config')
-  if (!existsSync(join(staged, 'nextflow.config'))) throw new UserError(`pipelines/${name}/${name} is not staged; run: just stage ${name}`)
+  requireStaged(dirname(staged), name)
   const original = readTextIf(origPath)
   if (original === undefined) throw new UserError(`pipelines/${name}/${name}/conf/test.config.orig is missing (the pipeline has no test profile, or was not staged by just stage)`)
   const readFile = (abs: string) => {

@@ -1,5 +1,5 @@
 // mirror-run: copy a staged pipeline's test data to S3 and write the inputs3.csv and test.config that use it.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import type { Context } from '../core/context.js'
@@ -15,12 +15,13 @@ import { makeS3Client } from '../s3/client.js'
 import { rewriteListing } from './samplesheet.js'
 import { SourceS3 } from './sources.js'
 import { linkStaged } from '../stage/staged-links.js'
+import { recordDerived, releaseLabel } from '../stage/derived.js'
 import { planUrls, type ProfilePlan } from './test-profile.js'
 import { writeTestConfig } from './test-config.js'
 import { overrides } from './overrides.js'
 import { abortStaleUploads, listSizes, transferOne, type Done, type Job, type TransferOptions } from './copy-one.js'
 
-export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; log?: LogRequest }
+export interface MirrorOptions { rows?: number; checksums?: boolean; manifest?: boolean; jobs?: number; log?: LogRequest; verbose?: boolean }
 
 const warn = (m: string) => process.stderr.write(`mirror: warning: ${m}\n`)
 
@@ -43,7 +44,7 @@ export async function mirrorData(ctx: Context, o: MirrorOptions): Promise<string
   const { cfg, original, plan, fromLog, configs } = await loadPlan(ctx.staged!, name, env, ctx.root, sources, o.log).catch((e) => { sources.destroy(); dest.destroy(); throw e })
   report(plan, cfg.problems)
 
-  const progress = makeProgress('mirror')
+  const progress = makeProgress('mirror', { verbose: o.verbose })
   // measured peak RSS ~160-190 MB whatever the file size with 5 MiB parts, 2 in flight (see report)
   const topts: TransferOptions = {
     env, dest, sources, hash: o.checksums || o.manifest, onBytes: (n) => progress.bytes(n),
@@ -111,6 +112,7 @@ async function writeLocal(r: Run, t: Texts, mapped: Map<string, string>, inputs3
   if (inputs3 !== undefined) {
     await writeFileAtomic(join(r.offlineDir, name, 'inputs3.csv'), inputs3)
     await writeFileAtomic(join(dir, 'inputs3.csv'), inputs3)
+    recordDerived(dir, 'inputs3.csv', r.ctx.env.REVISION, inputs3)   // the release it was made for
   }
   const inputsUri = `s3://${prefix.bucket}/${prefix.key}/inputs3.csv`
   const input = t.sheet ? inputsUri : plan.input?.kind === 'list' ? t.inputList.map((u) => mapped.get(u) ?? u) : undefined
@@ -119,9 +121,9 @@ async function writeLocal(r: Run, t: Texts, mapped: Map<string, string>, inputs3
   const texts = r.configs ? { files: r.configs.files, texts: r.configs.files.map((f) => readFileSync(join(r.configs!.tree, f), 'utf8')) } : undefined
   const o = overrides(plan, mapped, r.s3Root, name, input, r.ctx.env.REGISTRY_PROXY, texts)
   o.warnings.forEach(warn)
-  const text = writeTestConfig(r.original, o.overrides)
-  const tc = join(dir, 'test.config')
-  if (!existsSync(tc) || readFileSync(tc, 'utf8') !== text) await writeFileAtomic(tc, text)
+  const text = writeTestConfig(r.original, { ...o.overrides, release: releaseLabel(dir, name, r.ctx.env.REVISION) })
+  await writeFileAtomic(join(dir, 'test.config'), text)   // kept, mtime and all, when unchanged
+  recordDerived(dir, 'test.config', r.ctx.env.REVISION, text)
   linkStaged(dir, name)
 }
 

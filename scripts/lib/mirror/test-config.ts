@@ -13,6 +13,8 @@ export interface TestConfigOverrides {
   prefixes: Record<string, string>
   /** REGISTRY_PROXY: the registry Prod pulls through */
   registry?: string
+  /** the release this block was made for, e.g. `nf-core/rnaseq 3.18.0 (commit 1a2b3c4d5e6f)` */
+  release?: string
   /** nf-core/configs files shipped in pipelines/<p>/nf-core-configs (the offline run's --custom_config_base) */
   configs?: string[]
 }
@@ -50,6 +52,7 @@ export function writeTestConfig(original: string, o: TestConfigOverrides): strin
   const lines = [
     '',
     MARKER,
+    ...(o.release ? [`// made for ${o.release}; another release's test.config is refused (run: just mirror)`] : []),
     ...o.configs?.length ? [`// nf-core/configs read by the test, shipped with mirrored URLs in ../nf-core-configs: ${o.configs.join(', ')}`] : [],
     'params {',
     ...entries.map(([k, v, why]) => `    ${paramName(k).padEnd(width)} = ${groovyLiteral(v)}${why ? ` // ${why}` : ''}`),

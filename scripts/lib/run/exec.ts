@@ -8,6 +8,8 @@ import { writeFileAtomicSync } from '../core/fsx.js'
 import { shippedConfigsDir, toolkitLauncher } from '../core/paths.js'
 import { batchConfigText, batchRequested } from './batch.js'
 import { findJava } from './java.js'
+import { refuseStale, refuseUnmirrored } from '../stage/derived.js'
+import { requireStaged } from '../stage/staged-tree.js'
 import { batchConfigPath, customConfigDir, missingMessage, type RunPlan, type Tool } from './plan.js'
 
 const isExec = (p: string) => { try { accessSync(p, constants.X_OK); return true } catch { return false } }
@@ -27,11 +29,14 @@ export function checkTools(plan: RunPlan, root: string): string {
   return found.get('nextflow') ?? 'nextflow'
 }
 
-/** Fail with one line when the staged code is not there. */
-export function checkStaged(staged: string, name: string): void {
-  if (!existsSync(join(staged, 'main.nf')) && !existsSync(join(staged, 'nextflow.config'))) {
-    throw new UserError(`no staged code in pipelines/${name}/${name}; run \`just stage ${name}\` (Dev) or \`just down ${name}\` (Prod)`)
-  }
+/**
+ * Fail with one line when the staged code is not a whole release, test.config/inputs3.csv were made for
+ * another, or (offline) test.config is still the release's own, pointing at data on the internet.
+ */
+export function checkStaged(staged: string, name: string, revision?: string, offline = false): void {
+  requireStaged(dirname(staged), name)
+  refuseStale(dirname(staged), name, revision, ['test.config', 'inputs3.csv'])
+  if (offline) refuseUnmirrored(dirname(staged), name)
 }
 
 /**

@@ -13,8 +13,10 @@ import { pluginDirName, readManifest } from '../plugins/install.js'
 import { AMAZON_DEFAULT, amazonReason } from '../plugins/needs.js'
 import { readPipelineNeeds } from '../plugins/pipelines.js'
 import { parsePluginsList, type PluginRef, refName, splitRef } from '../plugins/list.js'
+import { describeStale, findStale } from '../stage/derived.js'
+import { stagedIdentity } from '../stage/staged-tree.js'
 
-export type Group = 'data' | 'plugins' | 'framework' | 'tools' | 'images' | 'batch'
+export type Group = 'revision' | 'data' | 'plugins' | 'framework' | 'tools' | 'images' | 'batch'
 export interface Item { group: Group; ok: boolean; label: string; /** after the label when ok */ detail?: string; /** why not, and what to do */ reason?: string }
 
 export const pass = (group: Group, label: string, detail?: string): Item => ({ group, ok: true, label, detail })
@@ -179,6 +181,13 @@ export function checkPlugins(root: string, name: string, env: Env): Item[] {
 export interface Section { title: string; lines: string[]; items: Item[] }
 export const section = (title: string, items: Item[]): Section => ({ title, lines: items.map(formatItem), items })
 
+/** Files made from another release than the staged one (test.config, inputs3.csv, images.txt): shown only when there are some. */
+export function revisionSection(dir: string, name: string, env: Env): Section | undefined {
+  const id = stagedIdentity(dir, env.REVISION)
+  const stale = id ? findStale(dir, name, id) : []
+  return stale.length ? section('revision', stale.map((s) => fail('revision', s.file, describeStale(s, id!, name).replace(/^\S+ /, '')))) : undefined
+}
+
 /** Plugins, framework and tools (and Batch's settings when NXF_EXECUTOR=awsbatch): all local, no network. */
 export async function localSections(root: string, name: string, env: Env): Promise<Section[]> {
   let dir = ''
@@ -199,9 +208,10 @@ export async function dataSection(staged: string, name: string, env: Env): Promi
   const client = makeS3Client(env)
   try {
     const data = await checkData(client, refs)
-    const lines = formatCheck(data)
-    if (data.missing.length) lines[lines.length - 1] += `; run: just mirror ${name} (Dev), then just up (Dev)`
-    const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, 'missing'))]
+    // each missing object names the fix, like every other item: mirror copies what S3 lacks, up ships the rewritten config
+    const fix = `run: just mirror ${name} (Dev), then just up (Dev)`
+    const lines = formatCheck(data).map((l) => l.startsWith('✗ ') ? `${l}; ${fix}` : l)
+    const items = [...data.found.map((f) => pass('data', f.ref.uri)), ...data.missing.map((r) => fail('data', r.uri, `missing; ${fix}`))]
     return { title: 'data', lines, items }
   } catch (e) {
     if (!(e instanceof UserError)) throw e

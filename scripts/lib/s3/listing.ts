@@ -5,8 +5,8 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomicSync } from '../core/fsx.js'
 import { mapPool } from '../core/pool.js'
-import { type FastS3, fastS3, readText } from './sigv4.js'
 import type { S3Client } from '@aws-sdk/client-s3'
+import { type FastS3, fastS3, readText } from './sigv4.js'
 
 export interface RemoteEntry {
   size: number
@@ -44,7 +44,8 @@ export function parseListPage(xml: string, base: string, into: RemoteTree): stri
  * Every object under `prefix` (a key prefix without trailing slash; '' for the whole bucket), keyed by
  * its relative path: ListObjectsV2, paginated (plain requests: the SDK's XML parsing costs more than the call).
  */
-export async function listRemote(client: S3Client, bucket: string, prefix: string, fast: FastS3 = fastS3(client), maxKeys?: number): Promise<RemoteTree> {
+export async function listRemote(from: S3Client | FastS3, bucket: string, prefix: string, maxKeys?: number): Promise<RemoteTree> {
+  const fast = 'config' in from ? fastS3(from) : from
   const out: RemoteTree = new Map()
   const base = prefix ? `${prefix}/` : ''
   let token: string | undefined

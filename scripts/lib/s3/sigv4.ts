@@ -3,10 +3,12 @@
 // chain, region, endpoint and signer as the client it is made from; retries by the one policy (core/retry.ts).
 import type { S3Client } from '@aws-sdk/client-s3'
 import { SignatureV4 } from '@smithy/signature-v4'
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { Env } from '../core/env.js'
 import { classify, pause, type RetryPolicy, retryPolicy, shouldRetry } from '../core/retry.js'
+import { endpointOf, namedProfile, regionOf, type StaticCredentials, staticCredentials } from './target.js'
 
 export interface FastS3 {
   /** Send one request; resolves with the response once its status is 2xx (body unread), else throws an SDK-like error. */
@@ -36,12 +38,61 @@ async function s3ErrorOf(res: IncomingMessage): Promise<Error> {
   return Object.assign(new Error(tag('Message') ?? `HTTP ${status}`), { name, $metadata: { httpStatusCode: status } })
 }
 
+/** What the signer needs: the same values an SDK client resolves (see fastS3 / fastS3FromEnv). */
+interface FastTarget {
+  region: () => Promise<string>
+  /** a custom endpoint (path-style); undefined: AWS itself */
+  endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number; path: string }>
+  forcePathStyle: boolean
+  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials']
+  sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256']
+}
+
+/** The fast path of an existing SDK client: its credential chain, region, endpoint and hash. */
 export function fastS3(client: S3Client, policy: RetryPolicy = retryPolicy()): FastS3 {
   const cfg = client.config
+  return fastS3Of({
+    region: cfg.region, endpoint: cfg.isCustomEndpoint && cfg.endpoint ? cfg.endpoint : undefined,
+    forcePathStyle: !!cfg.forcePathStyle, credentials: cfg.credentials, sha256: cfg.sha256,
+  }, policy)
+}
+
+/** node:crypto's SHA-256 in the shape the signer asks for (an HMAC when given a secret). */
+class Sha256 {
+  private h: Hash | Hmac
+  constructor(private secret?: SourceData) { this.h = this.fresh() }
+  private fresh() { return this.secret ? createHmac('sha256', toBytes(this.secret)) : createHash('sha256') }
+  update(data: SourceData) { this.h.update(toBytes(data)) }
+  async digest() { return new Uint8Array(this.h.digest()) }
+  reset() { this.h = this.fresh() }
+}
+type SourceData = string | ArrayBuffer | ArrayBufferView
+const toBytes = (d: SourceData) => typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d)
+
+/**
+ * The fast path straight from `env`, without loading the SDK's S3 client: a no-op sync lists, compares and
+ * stops. Keys from `env` sign directly; otherwise the SDK's credential chain is loaded on first use.
+ */
+export function fastS3FromEnv(env: Env, policy: RetryPolicy = retryPolicy(env)): FastS3 {
+  const ep = endpointOf(env)
+  const url = ep ? new URL(ep) : undefined
+  let chain: Promise<unknown> | undefined
+  const credentials = staticCredentials(env) ?? (async () => {
+    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider(namedProfile(env)))
+    return ((await chain) as () => Promise<StaticCredentials>)()
+  })
+  return fastS3Of({
+    region: async () => regionOf(env),
+    endpoint: url && (async () => ({ protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname })),
+    forcePathStyle: !!url, credentials, sha256: Sha256,
+  }, policy)
+}
+
+function fastS3Of(cfg: FastTarget, policy: RetryPolicy): FastS3 {
   let ready: Promise<{ signer: SignatureV4; base?: { protocol: string; hostname: string; port?: number; path: string }; region: string }> | undefined
   const setup = () => ready ??= (async () => {
     const region = await cfg.region()
-    const ep = cfg.isCustomEndpoint && cfg.endpoint ? await cfg.endpoint() : undefined
+    const ep = cfg.endpoint ? await cfg.endpoint() : undefined
     const signer = new SignatureV4({ credentials: cfg.credentials, region, service: 's3', sha256: cfg.sha256, uriEscapePath: false, applyChecksum: false })
     return { signer, region, base: ep && { protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path.replace(/\/+$/, '') } }
   })()

@@ -1,5 +1,5 @@
 // s3-sync: rsync-like sync between a local directory and an S3 prefix (size + mtime; only changes move).
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { readdir, rm, rmdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -7,10 +7,12 @@ import { UserError } from '../core/cli.js'
 import { excludedPath, type LocalEntry, type LocalTree, makeExcluder, walkLocal } from './local-tree.js'
 import { mapPool } from '../core/pool.js'
 import { fmtBytes, makeProgress } from '../core/progress.js'
-import { s3Error, parseS3Uri, s3Uri } from './client.js'
+import { s3Error, parseS3Uri, s3Uri } from './uri.js'
+import { accessOf, type S3Access } from './access.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './listing.js'
 import { getFile, putFile } from './transfer.js'
-import { type FastS3, fastS3 } from './sigv4.js'
+import { Brought, keepLocalEdits, LOCAL_COPY_GLOB, makeLinks, takeLinks } from './down-state.js'
+import type { FastS3 } from './sigv4.js'
 
 export interface SyncOptions {
   delete?: boolean
@@ -20,13 +22,18 @@ export interface SyncOptions {
   concurrency?: number
   /** progress label */
   label?: string
+  /** nothing printed (no bar, no per-file records) */
   quiet?: boolean
+  /** a record line per file and no bar, even on a TTY */
+  verbose?: boolean
   /** up: follow links in the local tree (a link to a directory is walked), default true */
   followSymlinks?: boolean
   /** where the ETag → mtime cache lives (default $NF_OFFLINE_CACHE or ~/.cache/nf-offline); false: none */
   cacheDir?: string | false
+  /** down: paths (rel → link target) made links instead of written as the files S3 holds for them */
+  links?: Record<string, string>
 }
-export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[] }
+export interface SyncSummary { transferred: number; bytes: number; skipped: number; deleted: number; seconds: number; planned?: string[]; /** down: local edits kept aside */ kept?: string[]; /** down: link paths made */ linked?: string[] }
 
 export type Direction = 'up' | 'down'
 
@@ -86,33 +93,38 @@ export function formatSummary(verb: string, s: SyncSummary): string {
   return `${verb}: ${s.transferred} file${s.transferred === 1 ? '' : 's'} (${fmtBytes(s.bytes)}) ${what}, ${s.skipped} unchanged, ${s.deleted} ${s.planned ? 'to delete' : 'deleted'} in ${s.seconds.toFixed(1)} s`
 }
 
+/** What sync takes: an SDK client, or S3Access (up/down: the SDK loads only if something must move). */
+type S3 = S3Client | S3Access
+const toAccess = (s3: S3): Promise<S3Access> | S3Access => 'fast' in s3 ? s3 : accessOf(s3)
+
 /** Upload what changed under `localDir` to `dest` (s3://bucket/prefix). */
-export async function syncUp(client: S3Client, localDir: string, dest: string, opts: SyncOptions = {}): Promise<SyncSummary> {
+export async function syncUp(client: S3, localDir: string, dest: string, opts: SyncOptions = {}): Promise<SyncSummary> {
   if (!existsSync(localDir) || !statSync(localDir).isDirectory()) throw new UserError(`${localDir} is not a directory; nothing to upload`)
   return sync('up', client, localDir, dest, opts)
 }
 
 /** Download what changed under `src` (s3://bucket/prefix) into `localDir`, via temp names. */
-export function syncDown(client: S3Client, src: string, localDir: string, opts: SyncOptions = {}): Promise<SyncSummary> {
+export function syncDown(client: S3, src: string, localDir: string, opts: SyncOptions = {}): Promise<SyncSummary> {
   return sync('down', client, localDir, src, opts)
 }
 
-async function sync(dir: Direction, client: S3Client, localDir: string, uri: string, opts: SyncOptions): Promise<SyncSummary> {
+async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts: SyncOptions): Promise<SyncSummary> {
   const t0 = Date.now()
+  const access = await toAccess(s3)
+  const { fast } = access
   const { bucket, key: prefix } = parseS3Uri(uri)
   const where = s3Uri(bucket, prefix)
-  const excluder = makeExcluder(opts.exclude ?? [])
+  const excluder = makeExcluder([...opts.exclude ?? [], LOCAL_COPY_GLOB])   // local edits kept aside by down are the user's: never synced
   const temps: string[] = []
-  const fast = fastS3(client)
 
   // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
-  const endpoint = await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port ?? ''}`).catch(() => '') ?? ''
-  const cache = new MetaCache(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${endpoint} ${bucket} ${prefix}`)
+  const cache = new MetaCache(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${access.endpointId} ${bucket} ${prefix}`)
   const [local, remote] = await Promise.all([
     walkLocal(localDir, { exclude: excluder, followSymlinks: dir === 'up' ? opts.followSymlinks ?? true : false, temps }),
-    listRemote(client, bucket, prefix, fast).catch((e) => s3Error(e, where)),
+    listRemote(fast, bucket, prefix).catch((e) => s3Error(e, where)),
   ])
   for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
+  const links = dir === 'down' && opts.links ? takeLinks(opts.links, local, remote) : []
   cache.apply(remote)
   await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
 
@@ -129,32 +141,43 @@ async function sync(dir: Direction, client: S3Client, localDir: string, uri: str
     return summary
   }
 
-  // 3. transfer, then delete; the cache is saved whatever happens, so a re-run skips what is done
+  // 3. down: links first, and local edits out of the way; then transfer and delete. The caches are
+  // saved whatever happens, so a re-run skips what is done
+  const brought = dir === 'down' ? new Brought(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${access.endpointId} ${bucket} ${prefix} ${localDir}`) : undefined
   try {
     await Promise.all(temps.map((t) => rm(t, { force: true, recursive: true })))
-    await applySync({ dir, client, fast, bucket, prefix, localDir, local, remote, opts }, plan)
+    if (brought) {
+      summary.linked = makeLinks(localDir, opts.links ?? {}, links)
+      summary.kept = keepLocalEdits(localDir, plan.transfer, local, brought)
+      if (!opts.quiet) for (const line of summary.kept) console.log(line)
+      for (const rel of plan.skip) brought.found(rel, local.get(rel))
+    }
+    await applySync({ dir, sdk: access.sdk, fast, bucket, prefix, localDir, local, remote, opts, brought }, plan)
   } finally {
     cache.save(remote)
+    brought?.save()
   }
   summary.seconds = (Date.now() - t0) / 1000
   return summary
 }
 
 interface SyncSides {
-  dir: Direction; client: S3Client; fast: FastS3; bucket: string; prefix: string; localDir: string
-  local: LocalTree; remote: RemoteTree; opts: SyncOptions
+  dir: Direction; sdk: () => Promise<S3Client>; fast: FastS3; bucket: string; prefix: string; localDir: string
+  local: LocalTree; remote: RemoteTree; opts: SyncOptions; brought?: Brought
 }
 
 /** Carry out `plan`: transfers (biggest first, so a large file does not stretch the tail), then deletes; `remote` follows. */
 async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
-  const { dir, client, fast, bucket, local, remote } = s
+  const { dir, sdk, fast, bucket, local, remote } = s
   const keyOf = (rel: string) => (s.prefix ? `${s.prefix}/${rel}` : rel)
   const fail = (rel: string) => (e: unknown) => s3Error(e, s3Uri(bucket, keyOf(rel)))
   const concurrency = s.opts.concurrency ?? 16
   const made = new Set<string>()
   const mkdirp = async (d: string) => { if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d) } }
-  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet })
+  // the totals come from the two listings: the bar moves with bytes from the first one
+  const progress = makeProgress(s.opts.label ?? dir, { quiet: s.opts.quiet, verbose: s.opts.verbose })
   progress.total(plan.transfer.length, plan.bytes)
+  const where = (rel: string) => s3Uri(bucket, keyOf(rel))
   const onBytes = (n: number) => progress.bytes(n)
   const size = (rel: string) => (dir === 'up' ? local.get(rel) : remote.get(rel))?.size ?? 0
   try {
@@ -163,23 +186,27 @@ async function applySync(s: SyncSides, plan: SyncPlan): Promise<void> {
       if (dir === 'up') {
         const l = local.get(rel)!
         const mtime = Math.round(l.mtimeMs)
-        const etag = await putFile(client, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch(fail(rel))
+        const etag = await putFile(sdk, fast, bucket, keyOf(rel), abs, l.size, mtime, onBytes).catch(fail(rel))
         remote.set(rel, { size: l.size, lastModified: Date.now(), etag: etag ?? '', mtime })
       } else {
         const r = remote.get(rel)!
         const got = await getFile(fast, bucket, keyOf(rel), abs, r.lastModified, mkdirp, onBytes).catch(fail(rel))
         if (got.etag === r.etag) r.mtime = got.mtime   // else it changed since the listing: looked at again next time
+        s.brought?.set(rel, abs)
       }
-      progress.file(rel)
+      progress.file(dir === 'up' ? `upload: ${rel} to ${where(rel)}` : `download: ${where(rel)} to ${rel}`)
     })
   } finally {
     progress.done()
   }
+  const sdkDelete = dir === 'up' && plan.delete.length ? await Promise.all([sdk(), import('@aws-sdk/client-s3')]) : undefined
   await mapPool(plan.delete, concurrency, async (rel) => {
-    if (dir === 'up') {
+    if (sdkDelete) {
+      const [client, { DeleteObjectCommand }] = sdkDelete
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(rel) })).catch(fail(rel))
       remote.delete(rel)
     } else await rm(join(s.localDir, rel), { force: true })
+    if (!s.opts.quiet) console.log(`delete: ${dir === 'up' ? where(rel) : rel}`)
   })
   if (dir === 'down' && plan.delete.length) await pruneEmptyDirs(s.localDir, plan.delete)
 }

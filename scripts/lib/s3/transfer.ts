@@ -1,7 +1,5 @@
 // s3-transfer: move one file to or from S3, atomically on both sides, keeping its mtime in object metadata.
-import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand, type S3Client,
-} from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { createWriteStream, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs'
 import { open, rename, rm, utimes } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -36,7 +34,7 @@ export const partSize = (size: number) => Math.max(MULTIPART_THRESHOLD, Math.cei
  * Upload `abs` to `key` with its mtime (ms) in `x-amz-meta-mtime`; returns the new ETag. A PUT or a
  * completed multipart upload appears whole or not at all; a failed multipart upload is aborted.
  */
-export async function putFile(client: S3Client, fast: FastS3, bucket: string, key: string, abs: string, size: number, mtime: number, onBytes: (n: number) => void): Promise<string | undefined> {
+export async function putFile(sdk: () => Promise<S3Client>, fast: FastS3, bucket: string, key: string, abs: string, size: number, mtime: number, onBytes: (n: number) => void): Promise<string | undefined> {
   const Metadata = { [MTIME_KEY]: String(mtime) }
   if (size < MULTIPART_THRESHOLD) {
     const body = readFileSync(abs)   // sync: for small files a threadpool round trip per call costs more than the read
@@ -45,6 +43,8 @@ export async function putFile(client: S3Client, fast: FastS3, bucket: string, ke
     onBytes(body.length)
     return res.headers.etag
   }
+  // multipart goes through the SDK, loaded only now (a sync of small files never needs it)
+  const [client, { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand }] = await Promise.all([sdk(), import('@aws-sdk/client-s3')])
   const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata }))
   const part = partSize(size)
   const fh = await open(abs, 'r')

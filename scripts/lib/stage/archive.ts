@@ -24,12 +24,17 @@ const stripTop = (p: string) => p.split('/').slice(1).join('/')
 
 export interface ArchiveInfo { top: string; files: number; commit?: string }
 
+/** Thrown (before anything is extracted) when the archive lacks files a release has at its top. */
+export class IncompleteRelease extends UserError {}
+
 /**
- * Check every entry of a `.tar.gz` (one top folder, as GitHub writes `<name>-<rev>/`), then extract
- * it into `dest` without that top folder. Throws UserError for a corrupt or unsafe archive.
+ * Check every entry of a `.tar.gz` (one top folder, as GitHub writes `<name>-<rev>/`, holding each of
+ * `required`), then extract it into `dest` without that top folder. Throws UserError for a corrupt,
+ * unsafe or incomplete archive.
  */
-export async function extractRelease(file: string, dest: string): Promise<ArchiveInfo> {
+export async function extractRelease(file: string, dest: string, required: string[] = []): Promise<ArchiveInfo> {
   const tops = new Set<string>()
+  const topFiles = new Set<string>()
   let files = 0
   let commit: string | undefined
   let problem: string | undefined
@@ -43,6 +48,7 @@ export async function extractRelease(file: string, dest: string): Promise<Archiv
         if (!p) return
         tops.add(p.split('/')[0])
         if (e.type === 'File') files++
+        if (e.type === 'File' && !stripTop(p).includes('/')) topFiles.add(stripTop(p))
         problem ??= escapeReason(stripTop(p), e.type, e.type === 'SymbolicLink' ? e.linkpath : e.linkpath && e.linkpath.replace(/^\.\//, ''))
         if (isAbsolute(e.path) || e.path.split('/').includes('..')) problem ??= `entry '${e.path}' escapes the target`
       },
@@ -52,6 +58,8 @@ export async function extractRelease(file: string, dest: string): Promise<Archiv
   }
   if (problem) throw new UserError(`unsafe archive ${file}: ${problem}; refusing to extract`)
   if (tops.size !== 1) throw new UserError(`unexpected archive ${file}: expected one top folder, found ${tops.size}`)
+  const lacking = required.filter((f) => !topFiles.has(f))
+  if (lacking.length) throw new IncompleteRelease(`${file} is not a whole pipeline release (no ${lacking.join(' or ')} at its top)`)
   await mkdir(dest, { recursive: true })
   try {
     await tar.x({ file, cwd: dest, strip: 1, strict: true, preserveOwner: false })

@@ -1,18 +1,19 @@
 // staged-links: the links a staged pipeline needs (ENV, justfile, conf/test.config, inputs3.csv), made idempotently.
-import { copyFileSync, existsSync, lstatSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, lstatSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { tmpName } from '../core/fsx.js'
+import { ensureLink } from '../core/fsx.js'
 
-/** Point `path` at `target` (a relative link); replaces atomically; true when something changed. */
-export function ensureLink(path: string, target: string): boolean {
-  const st = lstatSync(path, { throwIfNoEntry: false })
-  if (st?.isSymbolicLink() && readlinkSync(path) === target) return false
-  const tmp = tmpName(path)
-  symlinkSync(target, tmp)
-  if (st?.isDirectory()) rmSync(path, { recursive: true, force: true })
-  renameSync(tmp, path)
-  return true
-}
+/**
+ * The link paths of a pipeline folder (relative to it) and their targets. `up` sends each as the file
+ * it points to; `down` makes each a link directly instead of writing that file (see linkStaged for when).
+ */
+export const linkPaths = (name: string): Record<string, string> => ({
+  justfile: '../pipeline.just',
+  [`${name}/ENV`]: '../Pipeline-ENV',
+  [`${name}/justfile`]: '../justfile',
+  [`${name}/conf/test.config`]: '../../test.config',
+  [`${name}/inputs3.csv`]: '../inputs3.csv',
+})
 
 /**
  * Wire `pipelines/<name>/` after its code was staged or synced down: the folder's justfile link, and
@@ -22,11 +23,12 @@ export function ensureLink(path: string, target: string): boolean {
 export function linkStaged(dir: string, name: string): string[] {
   const code = join(dir, name)
   const changed: string[] = []
-  const link = (path: string, target: string, label: string) => { if (ensureLink(path, target)) changed.push(label) }
+  const to = linkPaths(name)
+  const link = (rel: string) => { if (ensureLink(join(dir, rel), to[rel])) changed.push(rel) }
 
-  link(join(dir, 'justfile'), '../pipeline.just', 'justfile')
-  link(join(code, 'ENV'), '../Pipeline-ENV', `${name}/ENV`)
-  link(join(code, 'justfile'), '../justfile', `${name}/justfile`)
+  link('justfile')
+  link(`${name}/ENV`)
+  link(`${name}/justfile`)
 
   const conf = join(code, 'conf', 'test.config')
   const orig = `${conf}.orig`
@@ -38,8 +40,8 @@ export function linkStaged(dir: string, name: string): string[] {
   if (existsSync(orig)) {
     const own = join(dir, 'test.config')
     if (!existsSync(own)) { copyFileSync(orig, own); changed.push('test.config (copy of the original)') }
-    link(conf, '../../test.config', `${name}/conf/test.config`)
+    link(`${name}/conf/test.config`)
   }
-  if (existsSync(join(dir, 'inputs3.csv'))) link(join(code, 'inputs3.csv'), '../inputs3.csv', `${name}/inputs3.csv`)
+  if (existsSync(join(dir, 'inputs3.csv'))) link(`${name}/inputs3.csv`)
   return changed
 }

@@ -197,9 +197,15 @@ describe('syncUp / syncDown against s3rver', () => {
     const dry = await syncDown(s3.client, 's3://bucket/del', out, { ...opts(), delete: true, dryRun: true, exclude: ['.nextflow*'] })
     expect(dry.planned).toEqual(['download keep.txt', 'delete x/y/extra.txt'])
     expect(existsSync(join(out, 'x/y/extra.txt'))).toBe(true)
-    await syncDown(s3.client, 's3://bucket/del', out, { ...opts(), delete: true, exclude: ['.nextflow*'] })
-    expect(readdirSync(out).sort()).toEqual(['.nextflow.log', 'keep.txt'])
+    const r = await syncDown(s3.client, 's3://bucket/del', out, { ...opts(), delete: true, exclude: ['.nextflow*'] })
+    // keep.txt was not what a down left there: the local one is kept aside, and a later --delete leaves it
+    expect(r.kept).toEqual([expect.stringMatching(/^down: keep\.txt was edited here; kept as keep\.txt\.local-\d{8}T\d{6}Z$/)])
+    const copy = readdirSync(out).find((f) => f.startsWith('keep.txt.local-'))!
+    expect(readdirSync(out).sort()).toEqual(['.nextflow.log', 'keep.txt', copy])
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('k')
+    expect(readFileSync(join(out, copy), 'utf8')).toBe('old')
+    expect((await syncDown(s3.client, 's3://bucket/del', out, { ...opts(), delete: true, exclude: ['.nextflow*'] })).deleted).toBe(0)
+    expect(existsSync(join(out, copy))).toBe(true)
   })
 
   it('refuses to --delete everything when the source is empty', async () => {
