@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { jarStandIn } from '../helpers/nextflow-release.js'
 import { closedPort, type TestServer } from '../helpers/http-server.js'
-import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { fixtures, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { ociImage, push, startRegistry } from '../helpers/registry.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { commonDir } from '../../scripts/lib/mirror/data-check.js'
@@ -40,6 +40,7 @@ function group(stdout: string, title: string): string[] {
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest', 'ngi-igenomes'])
   await seedSourceBucket(s3)
   http = await dataHost()

@@ -9,7 +9,7 @@ import { mapPool } from '../../scripts/lib/core/pool.js'
 import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { placeStaged, tmpProject, type Project, type RunResult } from '../helpers/project.js'
+import { placeStaged, tmpProject, type Project, type RunResult, cacheConfigs } from '../helpers/project.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 
@@ -32,6 +32,7 @@ beforeAll(async () => {
   net = await serve()   // every remote: GitHub, test data, plugin index, registry, S3, proxy; each request is logged
   tools = fakeTools()
   p = tmpProject()
+  cacheConfigs(p)
   placeStaged(p, 'basic')
   writeFileSync(join(p.root, 'pipelines/basic/inputs3.csv'), 'sample,fastq_1\nS1,s3://bucket/x/basic/data/a.fq.gz\n')
   recordDerived(join(p.root, 'pipelines/basic'), 'inputs3.csv', '1.0.0', readFileSync(join(p.root, 'pipelines/basic/inputs3.csv')))   // as mirror records it

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { placeStaged, repoRoot, tmpProject, type Project } from '../helpers/project.js'
+import { placeStaged, repoRoot, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 
@@ -43,6 +43,7 @@ beforeAll(async () => {
   s3 = await startS3(['bucket'])
   tools = fakeTools()
   p = tmpProject()
+  cacheConfigs(p)
   placeStaged(p, 'basic')   // staged, not mirrored
   copyFileSync(join(p.root, 'pipelines/basic/basic/conf/test.config'), join(p.root, 'pipelines/basic/basic/conf/test.config.orig'))
   writeFileSync(join(p.root, 'pipelines/basic/images.txt'), '')   // as images leaves it for a pipeline without containers

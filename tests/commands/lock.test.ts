@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { placeStaged, tmpProject, type Project } from '../helpers/project.js'
+import { placeStaged, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 
 let p: Project, hang: TestServer, env: Record<string, string>
 const lock = (name: string) => join(p.root, '.cache/locks', `${name}.lock`)
@@ -21,6 +21,7 @@ const waitFor = async (cond: () => boolean, ms = 30_000) => {
 beforeAll(async () => {
   hang = await serve([{ path: /.*/, handler: () => { /* never answers: the first run holds its lock */ } }])
   p = tmpProject()
+  cacheConfigs(p)
   placeStaged(p, 'basic')
   env = { AWS_ENDPOINT_URL: hang.url, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', S3_ROOT: 's3://bucket/x' }
 })

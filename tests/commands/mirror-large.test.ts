@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { linkStaged } from '../../scripts/lib/stage/staged-links.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { keysUnder } from './mirror-setup.js'
 
@@ -39,6 +39,7 @@ function stageLarge(name: string, size: number): void {
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest'])
   http = await serve([
     { path: '/raw/big/samplesheet.csv', body: 'sample,fastq_1\nS1,https://raw.githubusercontent.com/nf-core/test-datasets/big/s1.fq.gz\n' },

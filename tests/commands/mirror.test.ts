@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
-import { fixtures, tmpProject, type Project } from '../helpers/project.js'
+import { fixtures, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { MARKER } from '../../scripts/lib/mirror/test-config.js'
 import { scriptRevision } from '../../scripts/lib/mirror/script-id.js'
@@ -18,6 +18,7 @@ const key = (pipe: string, url: string) => `${D}/${pipe}/data/${url.replace(/^ht
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest', 'ngi-igenomes'])
   await seedSourceBucket(s3)
   http = await dataHost()

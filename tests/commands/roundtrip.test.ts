@@ -8,7 +8,7 @@ import { syncDown } from '../../scripts/lib/s3/sync.js'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
-import { justBin, run, tmpProject, type Project } from '../helpers/project.js'
+import { justBin, run, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { dataHost, RAW } from './mirror-setup.js'
@@ -30,6 +30,7 @@ beforeAll(async () => {
   plug = await pluginServer([makePlugin('nf-amazon', '2.9.3', { requires: '>=24.10.6' }), makePlugin('nf-validation', '1.1.3'), makePlugin('nf-prov', '1.2.2')])
   fake = fakeTools()
   dev = tmpProject()
+  cacheConfigs(dev)
   prod = mkdtempSync(join(tmpdir(), 'nfo-prod-'))
   env = { ...s3.env, S3_ROOT: 's3://bucket/offline' }
 })

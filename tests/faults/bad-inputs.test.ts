@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestServer } from '../helpers/http-server.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { record } from './record.js'
@@ -87,6 +87,7 @@ const cases: Case[] = [
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest'])
   http = await dataHost(3)
   http.add({ path: '/raw/bad/noheader.csv', body: `S1,${RAW}/faults/reads/S1_1.fastq.gz,${RAW}/faults/reads/S1_2.fastq.gz,auto\n` })

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { faultProxy } from '../helpers/fault-proxy.js'
 import type { TestServer } from '../helpers/http-server.js'
 import { killCampaign, killRun } from '../helpers/kill.js'
-import { tmpProject, type Project } from '../helpers/project.js'
+import { tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { bucketSnapshot, treeSnapshot } from '../helpers/snapshot.js'
 import { cutPuts } from './atomic-s3rver.js'
@@ -34,6 +34,7 @@ async function reset(): Promise<void> {
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest', 'src-data'])
   for (const k of s3Sources(ROWS)) await s3.client.send(new PutObjectCommand({ Bucket: 'src-data', Key: k, Body: bytesOf(`/s3/${k}`) }))
   http = await dataHost(ROWS, () => 10)

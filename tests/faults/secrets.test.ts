@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { closedPort, serve, type TestServer } from '../helpers/http-server.js'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
-import { repoRoot, run, tmpProject, type Project, type RunResult } from '../helpers/project.js'
+import { repoRoot, run, tmpProject, type Project, type RunResult, cacheConfigs } from '../helpers/project.js'
 import { githubRoutes, packRelease } from '../helpers/release.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { mapPool } from '../../scripts/lib/core/pool.js'
@@ -37,6 +37,7 @@ beforeAll(async () => {
   failing = fakeTools(['nextflow', 'java', 'docker'], { exitCode: 1 })
   denied = await refusingS3()
   dev = tmpProject()
+  cacheConfigs(dev)
   prod = tmpProject()
   writeFileSync(join(dev.root, 'plugins.list'), 'nf-s1@1.0.0\n')
   stageFaultsPipeline(dev, 'faults')

@@ -61,9 +61,6 @@ export function tmpProject(opts: { pipelines?: string[] } = {}): Project {
   // a private HOME so System-ENV's ROOT_DIR/NXF_HOME land inside the temp dir
   mkdirSync(join(root, 'home'))
   writeFileSync(join(root, '.gitignore'), '*\n')
-  // nf-core/configs@master as a Dev host that fetched it once has it (our configs-shaped fixture): fixture pipelines
-  // load it from raw.githubusercontent.com, and `mirror` brings it along; tests/commands/mirror.test.ts fetches it for real
-  cpSync(join(fixtures, 'nf-core-configs'), join(root, '.cache', 'nf-core-configs', 'master'), { recursive: true })
   const base = { HOME: join(root, 'home'), NF_OFFLINE_CACHE: join(root, '.cache') }
   return {
     root,
@@ -84,4 +81,13 @@ export function placeStaged(p: Project, fixture: string, name = fixture, revisio
   symlinkSync('../pipeline.just', join(dir, 'justfile'))
   cpSync(fixture.startsWith('/') ? fixture : join(fixtures, 'pipelines', fixture), join(dir, name), { recursive: true })
   return dir
+}
+
+/**
+ * nf-core/configs@master in the project's cache, as a Dev host that fetched it once has it (our configs-shaped
+ * fixture): fixture pipelines load it from raw.githubusercontent.com and `mirror` brings it along (never from the
+ * internet in a test); tests/commands/mirror.test.ts also fetches it for real from a GitHub stand-in.
+ */
+export function cacheConfigs(p: Project, cache = join(p.root, '.cache')): void {
+  cpSync(join(fixtures, 'nf-core-configs'), join(cache, 'nf-core-configs', 'master'), { recursive: true })
 }

@@ -97,6 +97,8 @@ async function githubFiles(files: Files, pipelineSrc: string): Promise<void> {
   files.set(`/repos/nf-core/${name}`, JSON.stringify({ full_name: `nf-core/${name}` }))
   files.set(`/repos/nf-core/${name}/releases/latest`, JSON.stringify({ tag_name: revision }))
   files.set(`/repos/nf-core/${name}/releases`, JSON.stringify([{ tag_name: revision, draft: false }]))
+  // nf-core/configs at custom_config_version, which `mirror` brings along (the demo's own stand-in files)
+  files.set('/nf-core/configs/archive/master.tar.gz', await tarGz(join(pipelineSrc, '..', 'nf-core-configs'), 'configs-master'))
 }
 
 /** The test-data host (raw.githubusercontent.com, reached through SOURCE_REWRITE): reads and their samplesheet. */

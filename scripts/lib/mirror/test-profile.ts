@@ -140,11 +140,16 @@ function planGenome(plan: ProfilePlan, p: Record<string, unknown>, at: string): 
     return
   }
   const files: { attr: string; url: string }[] = [], dirs: { attr: string; url: string }[] = []
-  // nested maps (viralrecon's primer_sets.<set>.<version>): the keys the test's params name, else all of them
-  const chosen = new Set(Object.values(p).filter((v) => typeof v === 'string' || typeof v === 'number').map(String))
+  // nested maps (viralrecon's primer_sets.<set>.<version>): the keys named by the params of the map's word
+  // (primer_set = 'artic', primer_set_version = 1 under primer_sets), else all of them
+  const chosenFor = (path: string) => {
+    const word = path.split('.')[0].split('_')[0]
+    return new Set(Object.entries(p).filter(([k, v]) => word && (k === word || k.startsWith(`${word}_`)) && (typeof v === 'string' || typeof v === 'number')).map(([, v]) => String(v)))
+  }
   const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
   const walk = (obj: Record<string, unknown>, path: string) => {
     const maps = Object.keys(obj).filter((k) => isMap(obj[k]))
+    const chosen = chosenFor(path)
     const picked = maps.filter((k) => chosen.has(k))
     for (const k of picked.length ? maps.filter((k) => !picked.includes(k)) : []) {
       plan.skipped.push({ what: `genomes.'${genome}'.${path ? `${path}.` : ''}${k}`, value: '(its files)', why: `not the one the test's params choose (${picked.join(', ')})` })
