@@ -40,10 +40,16 @@ await main('stage', {
   const previous = readStamp(dir)
   let commit = previous?.commit ?? ''
   let note = 'already staged'
+  let reset: string[] | undefined
+  let linked: string[] = []
   if (!(previous?.revision === revision && previous.sha256 === archive.sha256 && !stagedProblem(dir, name))) {
     const fresh = tmpName(code)
     try {
       commit = (await extractRelease(archive.path, fresh, TOP_FILES)).commit ?? ''
+      // reset what another release left and wire the fresh tree before the swap: no kill point leaves the
+      // release's own conf/test.config where the link belongs, or new code beside the old release's test.config
+      reset = resetDerived(dir, name, { revision, commit }, previous, fresh)
+      linked = linkStaged(dir, name, fresh)
       await swapDir(fresh, code)
     } catch (e) {
       sweepTemps(dir)
@@ -58,8 +64,8 @@ await main('stage', {
 
   // 3-4. Pipeline-ENV, the folder's justfile link, the links inside the code; then what another release left
   setPipelineEnv(join(dir, 'Pipeline-ENV'), name, revision)
-  const reset = resetDerived(dir, name, id, previous)
-  const linked = linkStaged(dir, name)
+  reset ??= resetDerived(dir, name, id, previous)
+  linked = [...linked, ...linkStaged(dir, name)]
   recordOwn(dir, name, id)
 
   // 5. report

@@ -119,11 +119,11 @@ export function recordOwn(dir: string, name: string, id: Identity): void {
  * `previous`: the release staged before this run, for files from before records existed. Idempotent:
  * a run cut anywhere is finished by the next.
  */
-export function resetDerived(dir: string, name: string, id: Identity, previous: Identity | undefined): string[] {
+export function resetDerived(dir: string, name: string, id: Identity, previous: Identity | undefined, code = join(dir, name)): string[] {
   const lines: string[] = []
   const records = readRecords(dir)
   // the release's own test.config: kept as .orig once linked; a fresh tree still has it in place
-  const conf = join(dir, name, 'conf', 'test.config')
+  const conf = join(code, 'conf', 'test.config')
   const own = readTextIf(`${conf}.orig`) ?? (lstatSync(conf, { throwIfNoEntry: false })?.isFile() ? readTextIf(conf) : undefined)
   for (const file of Object.keys(DERIVED)) {
     const path = join(dir, file)
@@ -143,7 +143,7 @@ export function resetDerived(dir: string, name: string, id: Identity, previous: 
       const now = own !== undefined ? `now ${id.revision}'s own` : `removed (${id.revision} has no conf/test.config)`
       lines.push(`test.config: ${now}${pristine ? '' : `; ${made.revision}'s kept as ${kept}`}; run: just mirror ${name}`)
     } else {
-      const link = join(dir, name, file)   // the staged code's link to it
+      const link = join(code, file)   // the staged code's link to it
       if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(link)
       rmSync(path, { force: true })
       setRecord(dir, file, undefined)

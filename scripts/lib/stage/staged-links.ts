@@ -18,13 +18,14 @@ export const linkPaths = (name: string): Record<string, string> => ({
 /**
  * Wire `pipelines/<name>/` after its code was staged or synced down: the folder's justfile link, and
  * inside the code `ENV`, `justfile`, `conf/test.config` (original kept as test.config.orig), `inputs3.csv`.
- * Returns what changed, for the user.
+ * Returns what changed, for the user. `code`: the staged tree to wire (default pipelines/<name>/<name>).
  */
-export function linkStaged(dir: string, name: string): string[] {
-  const code = join(dir, name)
+export function linkStaged(dir: string, name: string, code = join(dir, name)): string[] {
   const changed: string[] = []
   const to = linkPaths(name)
-  const link = (rel: string) => { if (ensureLink(join(dir, rel), to[rel])) changed.push(rel) }
+  // `code` may be a fresh tree beside pipelines/<name>/<name> (stage links it before the swap): same depth, same targets
+  const at = (rel: string) => rel.startsWith(`${name}/`) ? join(code, rel.slice(name.length + 1)) : join(dir, rel)
+  const link = (rel: string) => { if (ensureLink(at(rel), to[rel])) changed.push(rel) }
 
   link('justfile')
   link(`${name}/ENV`)
