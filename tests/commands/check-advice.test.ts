@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import type { TestServer } from '../helpers/http-server.js'
 import { makePlugin, pluginServer, type PluginServer } from '../helpers/plugins.js'
-import { justBin, run, tmpProject, type Project } from '../helpers/project.js'
+import { cacheConfigs, justBin, run, tmpProject, type Project } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
 import { dataHost, seedSourceBucket, stageFixture } from './mirror-setup.js'
 
@@ -33,6 +33,7 @@ function advice(stdout: string): string[] {
 
 beforeAll(async () => {
   p = tmpProject()
+  cacheConfigs(p)
   s3 = await startS3(['dest', 'ngi-igenomes'])
   await seedSourceBucket(s3)
   data = await dataHost()
