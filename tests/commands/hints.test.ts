@@ -7,6 +7,7 @@ import { fakeTools, type FakeTools } from '../helpers/fake-nextflow.js'
 import { serve, type TestServer } from '../helpers/http-server.js'
 import { placeStaged, repoRoot, tmpProject, type Project, cacheConfigs } from '../helpers/project.js'
 import { startS3, type TestS3 } from '../helpers/s3.js'
+import { recordDerived } from '../../scripts/lib/stage/derived.js'
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 
 let p: Project, net: TestServer, s3: TestS3, tools: FakeTools, env: Record<string, string>
@@ -17,7 +18,7 @@ let p: Project, net: TestServer, s3: TestS3, tools: FakeTools, env: Record<strin
  */
 export function hintsIn(text: string): { hint: string; folder?: string }[] {
   const out = new Map<string, { hint: string; folder?: string }>()
-  for (const m of text.matchAll(/(?:run:?|with:|then|`)\s*(just(?: (?!on\b|for\b|then\b|or\b|first\b|in\b)[^\s;,()`]+)+)`?(?: \(?in (pipelines\/[\w.-]+))?/g)) {
+  for (const m of text.matchAll(/(?:run:?|with:|then|or|`)\s*(just(?: (?!on\b|for\b|then\b|or\b|first\b|in\b)[^\s;,()`]+)+)`?(?: \(?in (pipelines\/[\w.-]+))?/g)) {
     out.set(`${m[1]} ${m[2] ?? ''}`, { hint: m[1], folder: m[2] })
   }
   return [...out.values()]
@@ -47,6 +48,7 @@ beforeAll(async () => {
   placeStaged(p, 'basic')   // staged, not mirrored
   copyFileSync(join(p.root, 'pipelines/basic/basic/conf/test.config'), join(p.root, 'pipelines/basic/basic/conf/test.config.orig'))
   writeFileSync(join(p.root, 'pipelines/basic/images.txt'), '')   // as images leaves it for a pipeline without containers
+  recordDerived(join(p.root, 'pipelines/basic'), 'images.txt', undefined, '')
   // an unstaged folder, as `git clone` of the toolkit leaves one: Pipeline-ENV and the justfile link only
   mkdirSync(join(p.root, 'pipelines/bare'))
   writeFileSync(join(p.root, 'pipelines/bare/Pipeline-ENV'), 'export PIPELINE=bare\nexport REVISION=1.0.0\n')
