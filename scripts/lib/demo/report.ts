@@ -73,4 +73,4 @@ export function closingLine(rows: StepResult[], seconds: number): string {
 
 /** What no demo run proves, whatever this machine has: its Nextflow launcher and jar and its plugins are stand-ins, and it has no registry. */
 export const NEVER_PROVEN = 'never proven by the demo (its Nextflow and plugins are stand-ins; it has no registry): Nextflow parsing test.config, '
-  + 'plugins loading, image pulls through the proxy; on a real Prod host run just check --images, then just stub'
+  + 'plugins loading, image pulls through the proxy; on a real Prod host, in pipelines/<name>, run just check --images, then just stub'
