@@ -1,6 +1,6 @@
 // flow: the per-pipeline flows, one recipe after the other: online = test, up (Dev); offline = down, run (Prod).
-import { spawn } from 'node:child_process'
 import { main } from './lib/core/cli.js'
+import { sh } from './lib/core/programs.js'
 
 const FLOWS: Record<string, { steps: string[]; about: string }> = {
   online: { steps: ['test', 'up'], about: 'Dev: quick online run of the test profile (just test), then push this folder to S3 (just up)' },
@@ -8,13 +8,10 @@ const FLOWS: Record<string, { steps: string[]; about: string }> = {
 }
 const flow = process.argv[2] ?? ''
 
-/** `just <step>` in this folder with the terminal attached; its exit code. */
-function step(name: string): Promise<number> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.env.JUST_BIN || 'just', [name], { stdio: 'inherit' })
-    child.on('error', fail)
-    child.on('close', (code) => done(code ?? 1))
-  })
+/** `just <step>` in this folder with the terminal attached (zx, the word as one argument); its exit code. */
+async function step(name: string): Promise<number> {
+  const r = await sh(process.env, { inherit: true })`${process.env.JUST_BIN || 'just'} ${name}`
+  return r.exitCode ?? 1
 }
 
 await main(flow, {
