@@ -1,6 +1,7 @@
 // tree: a synthetic pipeline folder shaped like a staged nf-core/sarek 3.4.4 (sizes only; no nf-core code).
-import { existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { recordDerived } from '../scripts/lib/stage/derived.js'
 
 /** A small seeded PRNG (mulberry32): the same tree on every run. */
 function rng(seed: number): () => number {
@@ -30,7 +31,7 @@ const line = (random: () => number) => `    ${'process tool_' + Math.floor(rando
 
 /**
  * Write `pipelines/<name>/` under `root` as `stage` + `mirror` leave it: the staged code (modules,
- * subworkflows, docs, conf), Pipeline-ENV, .staged, test.config, inputs3.csv and the links between them.
+ * subworkflows, docs, conf), Pipeline-ENV, .staged, .derived.json, test.config, inputs3.csv and the links between them.
  * Returns the number of files and bytes (links counted as the files they point to).
  */
 export function makeTree(root: string, name = 'sarek'): { files: number; bytes: number } {
@@ -66,6 +67,8 @@ export function makeTree(root: string, name = 'sarek'): { files: number; bytes: 
   writeFileSync(join(dir, '.staged'), '3.4.4 0000\n')
   writeFileSync(join(dir, 'inputs3.csv'), 'patient,sample,lane,fastq_1,fastq_2\n')
   writeFileSync(join(dir, 'test.config'), 'params { input = "inputs3.csv" }\n')
+  // recorded as mirror records them, so `up` takes them as made for the staged release
+  for (const f of ['inputs3.csv', 'test.config']) recordDerived(dir, f, '3.4.4', readFileSync(join(dir, f)))
   if (!existsSync(join(root, 'pipelines', 'pipeline.just'))) writeFileSync(join(root, 'pipelines', 'pipeline.just'), '# recipes\n')
   renameSync(join(code, 'conf/test.config'), join(code, 'conf/test.config.orig'))
   symlinkSync('../../test.config', join(code, 'conf/test.config'))
@@ -73,5 +76,5 @@ export function makeTree(root: string, name = 'sarek'): { files: number; bytes: 
   symlinkSync('../justfile', join(code, 'justfile'))
   symlinkSync('../inputs3.csv', join(code, 'inputs3.csv'))
   symlinkSync('../pipeline.just', join(dir, 'justfile'))
-  return { files: files + 9, bytes }
+  return { files: files + 10, bytes }
 }
