@@ -51,23 +51,26 @@ afterAll(async () => { await http.close(); await s3.stop(); p.cleanup() })
 describe('mirror: kill -9', () => {
   it('seeded kills over the whole run, at least 4 mid-work: nothing partial under a final name; every re-run completes byte-identical to a clean run', async () => {
     // a warm run from scratch, timed, sets the first span the kills fall in (the first run of the file is a cold one)
+    // two transfers at once: the writes spread over the run instead of landing in one burst at its end, so
+    // seeded kill points fall among them often enough to reach the mid-work floor by design, not by luck
+    const kenv = { ...env, MIRROR_JOBS: '2' }
     await reset()
-    const timed = await p.script('mirror', [NAME], { env })
+    const timed = await p.script('mirror', [NAME], { env: kenv })
     expect(timed.code, timed.stderr).toBe(0)
     const cut0 = cutPuts.count
     const tally = new Tally()
     const total = Object.keys(wantBucket).length
     const c = await killCampaign({
-      name: 'mirror', spanMs: timed.ms, minMidWork: 4, maxRuns: 50,
+      name: 'mirror', spanMs: timed.ms, minMidWork: 4, maxRuns: 80,
       run: async (run, ms) => {
         if (run % 4 !== 3) await reset()   // every 4th kill lands on the state the last one left: a resume
-        const k = await killRun(p, 'mirror', [NAME], ms, { env })
+        const k = await killRun(p, 'mirror', [NAME], ms, { env: kenv })
         const got = await snapBucket()
         tally.afterKill(got, wantBucket, `bucket after kill ${run} (${ms} ms)`)
         tally.afterKill(snapTree(), wantTree, `local tree after kill ${run}`)
         tally.afterKill(snapOffline(), wantOffline, `OFFLINE_DIR after kill ${run}`)
         const n = Object.keys(got).length
-        const r = await p.script('mirror', [NAME], { env })
+        const r = await p.script('mirror', [NAME], { env: kenv })
         expect(r.code, r.stderr).toBe(0)
         expect(errLines(r.stderr)).toEqual([])
         tally.afterRerun(await snapBucket(), wantBucket, `bucket after the re-run of kill ${run}`)

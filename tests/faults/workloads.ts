@@ -35,7 +35,9 @@ export async function dataHost(rows: number, delayMs: () => number = () => 0): P
   return serve([
     { path: /^\/raw\/faults\//, handler: async (req, res, url) => {
       const body = url.pathname.endsWith('samplesheet.csv') ? Buffer.from(sheetOf(rows)) : bytesOf(url.pathname)
-      const d = delayMs()
+      // only downloads are slowed: mirror HEADs every source first (progress totals), and a slow HEAD phase would
+      // leave the kill campaign a narrow mid-work window (objects written, not all), so its floor would be luck
+      const d = req.method === 'HEAD' ? 0 : delayMs()
       if (d) await new Promise((r) => setTimeout(r, d))
       res.writeHead(200, { 'content-length': body.length }).end(req.method === 'HEAD' ? undefined : body)
     } },
