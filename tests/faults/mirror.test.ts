@@ -61,7 +61,7 @@ describe('mirror: kill -9', () => {
     const tally = new Tally()
     const total = Object.keys(wantBucket).length
     const c = await killCampaign({
-      name: 'mirror', spanMs: timed.ms, minMidWork: 4, maxRuns: 80,
+      name: 'mirror', spanMs: timed.ms, minMidWork: 4, maxRuns: 160, budgetMs: 240_000,
       run: async (run, ms) => {
         if (run % 4 !== 3) await reset()   // every 4th kill lands on the state the last one left: a resume
         const k = await killRun(p, 'mirror', [NAME], ms, { env: kenv })
