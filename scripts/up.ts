@@ -5,17 +5,11 @@ import { need } from './lib/core/env.js'
 import { cacheDir } from './lib/core/paths.js'
 import { s3Access } from './lib/s3/access.js'
 import { joinKey, parseS3Uri, s3Uri } from './lib/s3/uri.js'
-import { formatSummary, pipelineExcludes, syncUp } from './lib/s3/sync.js'
+import { formatSummary, pipelineExcludes, syncCommandSpec, syncUp } from './lib/s3/sync.js'
 import { refuseStale } from './lib/stage/derived.js'
 import { requireStaged } from './lib/stage/staged-tree.js'
 
-await main('up', {
-  usage: 'just up [<name>] [--delete] [--dry-run] [--verbose]',
-  positionals: 1,
-  about: 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)',
-  flags: { delete: 'also remove objects that are not in the folder', 'dry-run': 'print what would change; upload nothing', verbose: 'a line per file moved, and no progress bar' },
-  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
-}, async (args) => {
+await main('up', syncCommandSpec('up', 'push this pipeline folder to S3_ROOT/<name>/, rsync-like (only what changed; data/ belongs to mirror)'), async (args) => {
   const ctx = loadContext(args, { positionalPipeline: true, needPipeline: true, lock: !args.flags['dry-run'] })   // the folder's, or `just up rnaseq` at the root
   const name = ctx.pipeline!
   const root = parseS3Uri(need(ctx.env, 'S3_ROOT'), 'S3_ROOT')

@@ -26,32 +26,45 @@ export const metaMtime = (meta: Record<string, string> | undefined): number | nu
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
-const unxml = (s: string) => s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) =>
+const unxml = (s: string) => !s.includes('&') ? s : s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) =>
   e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : XML_ENTITIES[e] ?? m)
-const tag = (xml: string, t: string) => { const m = new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml); return m ? unxml(m[1]) : undefined }
+/** The text of the first `<t>…</t>` in xml[from, to) (S3 escapes `<` in values), or undefined. */
+const tag = (xml: string, t: string, from = 0, to = xml.length) => {
+  const open = xml.indexOf(`<${t}>`, from)
+  if (open < 0 || open >= to) return undefined
+  const start = open + t.length + 2, end = xml.indexOf(`</${t}>`, start)
+  return end < 0 || end > to ? undefined : unxml(xml.slice(start, end))
+}
 
-/** PURE: the objects of one ListObjectsV2 result page (keys relative to `base`) and the next page's token. */
+/**
+ * PURE: the objects of one ListObjectsV2 result page (keys relative to `base`) and the next page's token.
+ * indexOf, not regular expressions: a thousand-key page is the one thing a no-op sync has to read.
+ */
 export function parseListPage(xml: string, base: string, into: RemoteTree): string | undefined {
-  for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-    const key = tag(m[1], 'Key')
-    if (!key || key.endsWith('/') || !key.startsWith(base)) continue   // "folder" markers some consoles create
-    into.set(key.slice(base.length), { size: Number(tag(m[1], 'Size') ?? 0), lastModified: Date.parse(tag(m[1], 'LastModified') ?? '') || 0, etag: tag(m[1], 'ETag') ?? '' })
+  for (let at = xml.indexOf('<Contents>'); at >= 0; at = xml.indexOf('<Contents>', at)) {
+    const end = xml.indexOf('</Contents>', at)
+    if (end < 0) break
+    const key = tag(xml, 'Key', at, end)
+    if (key && !key.endsWith('/') && key.startsWith(base)) {   // not the "folder" markers some consoles create
+      into.set(key.slice(base.length), { size: Number(tag(xml, 'Size', at, end) ?? 0), lastModified: Date.parse(tag(xml, 'LastModified', at, end) ?? '') || 0, etag: tag(xml, 'ETag', at, end) ?? '' })
+    }
+    at = end
   }
-  return /<IsTruncated>true<\/IsTruncated>/.test(xml) ? tag(xml, 'NextContinuationToken') : undefined
+  return tag(xml, 'IsTruncated') === 'true' ? tag(xml, 'NextContinuationToken') : undefined
 }
 
 /**
  * Every object under `prefix` (a key prefix without trailing slash; '' for the whole bucket), keyed by
  * its relative path: ListObjectsV2, paginated (plain requests: the SDK's XML parsing costs more than the call).
  */
-export async function listRemote(from: S3Client | FastS3, bucket: string, prefix: string, maxKeys?: number): Promise<RemoteTree> {
+export async function listRemote(from: S3Client | FastS3, bucket: string, prefix: string, maxKeys?: number, onSent?: () => void): Promise<RemoteTree> {
   const fast = 'config' in from ? fastS3(from) : from
   const out: RemoteTree = new Map()
   const base = prefix ? `${prefix}/` : ''
   let token: string | undefined
   do {
     const query: Record<string, string> = { 'list-type': '2', prefix: base, ...(token ? { 'continuation-token': token } : {}), ...(maxKeys ? { 'max-keys': String(maxKeys) } : {}) }
-    token = parseListPage(await readText(await fast.send('GET', bucket, '', { query })), base, out)
+    token = parseListPage(await readText(await fast.send('GET', bucket, '', { query, onSent: token ? undefined : onSent })), base, out)
   } while (token)
   return out
 }

@@ -28,11 +28,21 @@ export function makeExcluder(patterns: string[]): (rel: string, isDir: boolean) 
   return (rel, isDir) => rules.some((r) => (!r.dirOnly || isDir) && r.re.test(rel))
 }
 
-/** True when `rel` (a file path) or any of its parent directories is excluded. */
-export function excludedPath(excluded: (rel: string, isDir: boolean) => boolean, rel: string): boolean {
-  const parts = rel.split('/')
-  for (let i = 1; i < parts.length; i++) if (excluded(parts.slice(0, i).join('/'), true)) return true
-  return excluded(rel, false) || isTempName(parts[parts.length - 1])
+/**
+ * True when `rel` (a file path) or any of its parent directories is excluded. `dirs` remembers the verdict
+ * per directory across calls (a listing names each directory hundreds of times).
+ */
+export function excludedPath(excluded: (rel: string, isDir: boolean) => boolean, rel: string, dirs = new Map<string, boolean>()): boolean {
+  const dirOut = (d: string): boolean => {
+    let out = dirs.get(d)
+    if (out === undefined) {
+      const up = d.lastIndexOf('/')
+      dirs.set(d, out = (up > 0 && dirOut(d.slice(0, up))) || excluded(d, true))
+    }
+    return out
+  }
+  const slash = rel.lastIndexOf('/')
+  return (slash > 0 && dirOut(rel.slice(0, slash))) || excluded(rel, false) || isTempName(rel.slice(slash + 1))
 }
 
 export interface WalkOptions {

@@ -1,13 +1,13 @@
-// s3-fast: plain SigV4-signed HTTP requests for the per-file hot path (PUT, GET, HEAD). The SDK's command
+// s3-fast: plain SigV4-signed HTTP requests for the per-file hot path (LIST, PUT, GET, HEAD). The SDK's command
 // stack costs ~1.5 ms of CPU a request, more than moving a small file; this costs ~0.3 ms. Same credential
-// chain, region, endpoint and signer as the client it is made from; retries by the one policy (core/retry.ts).
+// chain, region and endpoint as the client it is made from, signed by signer.ts; retries by the one policy (core/retry.ts).
 import type { S3Client } from '@aws-sdk/client-s3'
-import { SignatureV4 } from '@smithy/signature-v4'
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Env } from '../core/env.js'
 import { classify, pause, type RetryPolicy, retryPolicy, shouldRetry } from '../core/retry.js'
+import { canonicalQuery, type Credentials, encode3986, signV4 } from './signer.js'
 import { endpointOf, namedProfile, regionOf, type StaticCredentials, staticCredentials } from './target.js'
 
 export interface FastS3 {
@@ -15,11 +15,14 @@ export interface FastS3 {
   send(method: 'PUT' | 'GET' | 'HEAD' | 'DELETE', bucket: string, key: string, opts?: SendOptions): Promise<IncomingMessage>
 }
 
-export interface SendOptions { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> }
+export interface SendOptions {
+  body?: Buffer; headers?: Record<string, string>; query?: Record<string, string>
+  /** called once the (first) request is written to the socket: the caller may then block the event loop */
+  onSent?: () => void
+}
 
 /** Encode a key as S3 (and the SDK) put it in the path: RFC 3986 per segment, `/` kept. */
 export const encodeKey = (key: string) => key.split('/').map(encode3986).join('/')
-const encode3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) }
 /** The body of a response as text (listings, error documents). */
@@ -44,30 +47,18 @@ interface FastTarget {
   /** a custom endpoint (path-style); undefined: AWS itself */
   endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number; path: string }>
   forcePathStyle: boolean
-  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials']
-  sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256']
+  /** the keys, or the chain that finds (and refreshes) them */
+  credentials: Credentials | (() => Promise<Credentials>)
 }
 
-/** The fast path of an existing SDK client: its credential chain, region, endpoint and hash. */
+/** The fast path of an existing SDK client: its credential chain, region and endpoint. */
 export function fastS3(client: S3Client, policy: RetryPolicy = retryPolicy()): FastS3 {
   const cfg = client.config
   return fastS3Of({
     region: cfg.region, endpoint: cfg.isCustomEndpoint && cfg.endpoint ? cfg.endpoint : undefined,
-    forcePathStyle: !!cfg.forcePathStyle, credentials: cfg.credentials, sha256: cfg.sha256,
+    forcePathStyle: !!cfg.forcePathStyle, credentials: cfg.credentials,
   }, policy)
 }
-
-/** node:crypto's SHA-256 in the shape the signer asks for (an HMAC when given a secret). */
-class Sha256 {
-  private h: Hash | Hmac
-  constructor(private secret?: SourceData) { this.h = this.fresh() }
-  private fresh() { return this.secret ? createHmac('sha256', toBytes(this.secret)) : createHash('sha256') }
-  update(data: SourceData) { this.h.update(toBytes(data)) }
-  async digest() { return new Uint8Array(this.h.digest()) }
-  reset() { this.h = this.fresh() }
-}
-type SourceData = string | ArrayBuffer | ArrayBufferView
-const toBytes = (d: SourceData) => typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d)
 
 /**
  * The fast path straight from `env`, without loading the SDK's S3 client: a no-op sync lists, compares and
@@ -84,21 +75,22 @@ export function fastS3FromEnv(env: Env, policy: RetryPolicy = retryPolicy(env)):
   return fastS3Of({
     region: async () => regionOf(env),
     endpoint: url && (async () => ({ protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname })),
-    forcePathStyle: !!url, credentials, sha256: Sha256,
+    forcePathStyle: !!url, credentials,
   }, policy)
 }
 
 function fastS3Of(cfg: FastTarget, policy: RetryPolicy): FastS3 {
-  let ready: Promise<{ signer: SignatureV4; base?: { protocol: string; hostname: string; port?: number; path: string }; region: string }> | undefined
+  let ready: Promise<{ base?: { protocol: string; hostname: string; port?: number; path: string }; region: string }> | undefined
   const setup = () => ready ??= (async () => {
     const region = await cfg.region()
     const ep = cfg.endpoint ? await cfg.endpoint() : undefined
-    const signer = new SignatureV4({ credentials: cfg.credentials, region, service: 's3', sha256: cfg.sha256, uriEscapePath: false, applyChecksum: false })
-    return { signer, region, base: ep && { protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path.replace(/\/+$/, '') } }
+    return { region, base: ep && { protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path.replace(/\/+$/, '') } }
   })()
+  // a provider is asked each time: the SDK's chain memoizes and refreshes expiring keys itself
+  const credentials = async () => typeof cfg.credentials === 'function' ? cfg.credentials() : cfg.credentials
 
-  const once = async (method: string, bucket: string, key: string, { body, headers: extra = {}, query = {} }: SendOptions): Promise<IncomingMessage> => {
-    const { signer, base, region } = await setup()
+  const once = async (method: string, bucket: string, key: string, { body, headers: extra = {}, query = {}, onSent }: SendOptions): Promise<IncomingMessage> => {
+    const { base, region } = await setup()
     // custom endpoints path-style (as makeS3Client sets); AWS virtual-hosted unless the name has dots
     const pathStyle = !!base || cfg.forcePathStyle || bucket.includes('.')
     const protocol = base?.protocol ?? 'https:'
@@ -111,14 +103,15 @@ function fastS3Of(cfg: FastTarget, policy: RetryPolicy): FastS3 {
       ...extra,
     }
     if (body) headers['content-length'] = String(body.length)
-    const signed = await signer.sign({ method, protocol, hostname, port, path, query, headers, body })
-    const qs = Object.keys(query).sort().map((k) => `${encode3986(k)}=${encode3986(query[k])}`).join('&')
+    const signed = signV4({ method, path, query, headers, region, credentials: await credentials() })
+    const qs = canonicalQuery(query)
     return new Promise((done, fail) => {
       const req = (protocol === 'https:' ? httpsRequest : httpRequest)({
-        agent: protocol === 'https:' ? agents.https : agents.http, protocol, hostname, port, method, path: qs ? `${path}?${qs}` : path, headers: signed.headers, timeout: 120_000,
+        agent: protocol === 'https:' ? agents.https : agents.http, protocol, hostname, port, method, path: qs ? `${path}?${qs}` : path, headers: signed, timeout: 120_000,
       }, done)
       req.on('timeout', () => req.destroy(Object.assign(new Error('socket timeout'), { code: 'ETIMEDOUT' })))
       req.on('error', fail)
+      if (onSent) req.on('finish', onSent)
       req.end(body)
     })
   }

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { readdir, rm, rmdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { UserError } from '../core/cli.js'
+import { type CommandSpec, UserError } from '../core/cli.js'
 import { excludedPath, type LocalEntry, type LocalTree, makeExcluder, walkLocal } from './local-tree.js'
 import { mapPool } from '../core/pool.js'
 import { fmtBytes, makeProgress } from '../core/progress.js'
@@ -44,6 +44,18 @@ export type Direction = 'up' | 'down'
 export const pipelineExcludes = (name: string) => [
   '/data/', '/work/', '/results/', `/${name}/work/`, `/${name}/results/`, '.nextflow*', '*.log', '*.tmp-*',
 ]
+/** The words `up` and `down` take (the same ones, each said from its side); `about` is the entry's own. */
+export const syncCommandSpec = (dir: Direction, about: string): CommandSpec => ({
+  usage: `just ${dir} [<name>] [--delete] [--dry-run] [--verbose]`,
+  positionals: 1,
+  about,
+  flags: {
+    delete: dir === 'up' ? 'also remove objects that are not in the folder' : 'also remove local files that are not on S3',
+    'dry-run': `print what would change; ${dir === 'up' ? 'upload' : 'change'} nothing`,
+    verbose: 'a line per file moved, and no progress bar',
+  },
+  vars: ['PIPELINE', 'S3_ROOT', 'S3_CONCURRENCY', 'AWS_*', 'NF_OFFLINE_CACHE'],
+})
 export interface SyncPlan { transfer: string[]; skip: string[]; delete: string[]; bytes: number }
 
 /**
@@ -117,13 +129,17 @@ async function sync(dir: Direction, s3: S3, localDir: string, uri: string, opts:
   const excluder = makeExcluder([...opts.exclude ?? [], LOCAL_COPY_GLOB])   // local edits kept aside by down are the user's: never synced
   const temps: string[] = []
 
-  // 1. both listings at once; the cache fills in the metadata ListObjectsV2 leaves out
+  // 1. both listings at once: the LIST goes on the wire first, then the (synchronous) local walk runs while the
+  // server works; the cache fills in the metadata ListObjectsV2 leaves out
+  let sent!: () => void
+  const onWire = new Promise<void>((r) => { sent = r })
+  const listing = listRemote(fast, bucket, prefix, undefined, sent).catch((e) => s3Error(e, where))
+  await Promise.race([onWire, listing.catch(() => undefined)])
   const cache = new MetaCache(opts.cacheDir ?? process.env.NF_OFFLINE_CACHE, `${access.endpointId} ${bucket} ${prefix}`)
-  const [local, remote] = await Promise.all([
-    walkLocal(localDir, { exclude: excluder, followSymlinks: dir === 'up' ? opts.followSymlinks ?? true : false, temps }),
-    listRemote(fast, bucket, prefix).catch((e) => s3Error(e, where)),
-  ])
-  for (const rel of remote.keys()) if (excludedPath(excluder, rel)) remote.delete(rel)
+  const local = await walkLocal(localDir, { exclude: excluder, followSymlinks: dir === 'up' ? opts.followSymlinks ?? true : false, temps })
+  const remote = await listing
+  const dirs = new Map<string, boolean>()
+  for (const rel of remote.keys()) if (excludedPath(excluder, rel, dirs)) remote.delete(rel)
   const links = dir === 'down' && opts.links ? takeLinks(opts.links, local, remote) : []
   cache.apply(remote)
   await headMtimes(fast, bucket, prefix, remote, needsHead(local, remote), opts.concurrency ?? 16).catch((e) => s3Error(e, where))
