@@ -46,6 +46,20 @@ describe('signV4 matches the SDK signer', () => {
   })
 })
 
+describe('signV4 on the S3 documentation example', () => {
+  // "Signature Calculations for the Authorization Header", example GET Object (Amazon S3 API reference)
+  it('GET /test.txt with a Range gives the documented signature', () => {
+    const h = signV4({
+      method: 'GET', path: '/test.txt', query: {}, region: 'us-east-1', now: new Date('2013-05-24T00:00:00Z'),
+      headers: { host: 'examplebucket.s3.amazonaws.com', range: 'bytes=0-9', 'x-amz-content-sha256': EMPTY },
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    })
+    expect(h.authorization).toBe('AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, '
+      + 'SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41')
+    expect(h['x-amz-date']).toBe('20130524T000000Z')
+  })
+})
+
 describe('canonicalQuery', () => {
   it.each([
     [{}, ''],
