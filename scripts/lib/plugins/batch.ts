@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { UserError } from '../core/cli.js'
 import { type Env, need } from '../core/env.js'
 import { newestFitting, resolveReleases, type Release } from './release-index.js'
-import { installPlugin, openWorkDir, pluginDirName, readManifest } from './install.js'
+import { installPlugin, openWorkDir, pluginDirName, readManifest, sweepWorkDirs } from './install.js'
 import { type PluginRef, refName } from './list.js'
 import { satisfies } from './version.js'
 import { dependencyWarnings } from './needs.js'
@@ -46,6 +46,7 @@ const LINE: Record<Status, string> = { installed: '✓ %s installed', repaired: 
  */
 export async function installAll(refs: PluginRef[], pluginsDir: string, opts: BatchOptions): Promise<ItemResult[]> {
   const { env } = opts
+  sweepWorkDirs(pluginsDir)   // a run killed after its last install leaves its scratch dir; this run may open none
   const todo = refs.filter((r) => !isInstalled(pluginsDir, r))
   const results = new Map<string, ItemResult>()
   for (const r of refs) if (!todo.includes(r)) { results.set(refName(r), { ref: r, status: 'present' }); opts.line(LINE.present.replace('%s', refName(r))) }

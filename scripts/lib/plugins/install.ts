@@ -43,16 +43,20 @@ export function sweepDeadTemps(dir: string, name?: string): void {
   }
 }
 
+/** Remove what killed runs left beside and inside the plugins dir (also when a run has nothing to install). */
+export function sweepWorkDirs(pluginsDir: string): void {
+  sweepDeadTemps(dirname(pluginsDir), basename(pluginsDir))
+  sweepDeadTemps(pluginsDir)
+}
+
 /**
  * A scratch dir BESIDE the plugins dir (same filesystem, so the final move is one atomic rename),
  * never inside it: Nextflow offline reads every entry of the plugins dir and fails on strays.
  */
 export async function openWorkDir(pluginsDir: string): Promise<{ dir: string; close(): Promise<void> }> {
-  const parent = dirname(pluginsDir)
-  sweepDeadTemps(parent, basename(pluginsDir))
-  sweepDeadTemps(pluginsDir)
+  sweepWorkDirs(pluginsDir)
   await mkdir(pluginsDir, { recursive: true })
-  const dir = await mkdtemp(join(parent, `.${basename(pluginsDir)}.tmp-${process.pid}-`))
+  const dir = await mkdtemp(join(dirname(pluginsDir), `.${basename(pluginsDir)}.tmp-${process.pid}-`))
   return { dir, close: () => rm(dir, { recursive: true, force: true }) }
 }
 

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { installPlugin, openWorkDir, parseManifest, sweepDeadTemps, unzipInto } from '../../../scripts/lib/plugins/install.js'
+import { installAll } from '../../../scripts/lib/plugins/batch.js'
 import { makePlugin, pluginServer, sha512, type PluginServer } from '../../helpers/plugins.js'
 
 /** every file under `dir`, relative, sorted */
@@ -97,6 +98,23 @@ describe('installPlugin', () => {
     sweepDeadTemps(plugins)
     expect(readdirSync(home).sort()).toEqual([`.plugins.tmp-${process.pid}-abc`, 'plugins'])
     expect(readdirSync(plugins)).toEqual([])
+  })
+
+  // the faults campaign (seed 254950093) killed a run after its last install, before its scratch dir was
+  // removed: the re-run had nothing to install, opened no work dir, and so never swept it
+  it('a run with nothing to install still sweeps the scratch dir a killed run left, and asks no server', async () => {
+    const work = await openWorkDir(plugins)
+    expect(await installPlugin({ ...a, url: url(a), sha512sum: a.sha512 }, plugins, work.dir, {})).toBe('installed')
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    const left = join(home, `.plugins.tmp-${dead}-abc`)
+    mkdirSync(join(left, 'nf-a-1.0.0'), { recursive: true })
+    await work.close()
+    const lines: string[] = []
+    const env = { NXF_PLUGINS_INDEX_URL: 'http://127.0.0.1:9/none', NXF_PLUGINS_REGISTRY_URL: 'http://127.0.0.1:9/none', NXF_VER: '24.10.6' }
+    const r = await installAll([{ id: 'nf-a', version: '1.0.0' }], plugins, { env, line: (l) => lines.push(l), warn: (l) => lines.push(l) })
+    expect(r.map((x) => x.status)).toEqual(['present'])
+    expect(lines[0]).toBe('· nf-a@1.0.0 already installed')
+    expect(readdirSync(home).sort()).toEqual(['plugins'])
   })
 
   it('unzipInto keeps directories and nested files', () => {
