@@ -111,7 +111,7 @@ describe('installPlugin', () => {
     await work.close()
     const lines: string[] = []
     const env = { NXF_PLUGINS_INDEX_URL: 'http://127.0.0.1:9/none', NXF_PLUGINS_REGISTRY_URL: 'http://127.0.0.1:9/none', NXF_VER: '24.10.6' }
-    const r = await installAll([{ id: 'nf-a', version: '1.0.0' }], plugins, { env, line: (l) => lines.push(l), warn: (l) => lines.push(l) })
+    const r = await installAll([{ id: 'nf-a', version: '1.0.0', at: 'plugins.list:1' }], plugins, { env, line: (l) => lines.push(l), warn: (l) => lines.push(l) })
     expect(r.map((x) => x.status)).toEqual(['present'])
     expect(lines[0]).toBe('· nf-a@1.0.0 already installed')
     expect(readdirSync(home).sort()).toEqual(['plugins'])
