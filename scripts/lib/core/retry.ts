@@ -1,4 +1,4 @@
-// retry: the one policy for transient faults, used by HTTP (http.ts), the S3 fast path (sigv4.ts), the
+// retry: the one policy for transient faults, used by HTTP (http.ts), the S3 fast path (s3/fast.ts), the
 // S3 SDK clients (client.ts) and mirror copies: what is retried, how many times, how long in between.
 import type { Env } from './env.js'
 

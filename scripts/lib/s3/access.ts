@@ -2,7 +2,7 @@
 // delete needs it (loaded on first use, so a no-op `up`/`down` never loads @aws-sdk/client-s3).
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { Env } from '../core/env.js'
-import { type FastS3, fastS3, fastS3FromEnv } from './sigv4.js'
+import { type FastS3, fastS3, fastS3FromEnv } from './fast.js'
 import { endpointOf } from './target.js'
 
 export interface S3Access {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { writeFileAtomicSync } from '../core/fsx.js'
 import { mapPool } from '../core/pool.js'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { type FastS3, fastS3, readText } from './sigv4.js'
+import { type FastS3, fastS3, readText } from './fast.js'
 
 export interface RemoteEntry {
   size: number

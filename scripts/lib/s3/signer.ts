@@ -1,5 +1,6 @@
-// signer: AWS Signature V4 for S3 header auth (pure apart from the clock). Every no-op `up`/`down` signs its LIST
-// with this instead of @smithy/signature-v4, whose ~140 KB of modules took ~20 ms to load (a tenth of a no-op);
+// signer: AWS Signature V4 for S3 header auth (pure apart from the clock). The fast path (fast.ts) signs every request,
+// a no-op `up`/`down`'s LIST included, with this instead of @smithy/signature-v4, whose ~140 KB of modules took
+// ~20 ms to load (a tenth of a no-op);
 // tests/lib/s3/signer.test.ts checks it against that signer, header for header.
 import { createHash, createHmac } from 'node:crypto'
 
@@ -21,6 +22,9 @@ export interface SignInput {
 
 /** RFC 3986 unreserved characters stay; everything else %XX (what SigV4 and S3 expect in a query). */
 export const encode3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/** Encode a key as S3 (and the SDK) put it in the path: RFC 3986 per segment, `/` kept. */
+export const encodeKey = (key: string) => key.split('/').map(encode3986).join('/')
 
 /** The query string as sent and as signed: encoded names and values, sorted by name. */
 export const canonicalQuery = (query: Record<string, string>) =>

@@ -12,7 +12,7 @@ import { accessOf, type S3Access } from './access.js'
 import { headMtimes, listRemote, MetaCache, type RemoteEntry, type RemoteTree } from './listing.js'
 import { getFile, putFile } from './transfer.js'
 import { Brought, keepLocalEdits, LOCAL_COPY_GLOB, makeLinks, takeLinks } from './down-state.js'
-import type { FastS3 } from './sigv4.js'
+import type { FastS3 } from './fast.js'
 
 export interface SyncOptions {
   delete?: boolean

@@ -6,7 +6,7 @@ import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { tmpName } from '../core/fsx.js'
 import { mapPool } from '../core/pool.js'
-import type { FastS3 } from './sigv4.js'
+import type { FastS3 } from './fast.js'
 import { MTIME_KEY, metaMtime } from './listing.js'
 
 /** Files from this size up go as multipart uploads (as `aws s3` does: 8 MiB). */

@@ -2,8 +2,7 @@
 import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { canonicalQuery, encode3986, signV4 } from '../../../scripts/lib/s3/signer.js'
-import { encodeKey } from '../../../scripts/lib/s3/sigv4.js'
+import { canonicalQuery, encode3986, encodeKey, signV4 } from '../../../scripts/lib/s3/signer.js'
 
 type Data = string | ArrayBuffer | ArrayBufferView
 const bytes = (d: Data) => typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d)

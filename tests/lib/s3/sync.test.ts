@@ -7,7 +7,7 @@ import { makeExcluder, excludedPath, type LocalTree, walkLocal } from '../../../
 import { parseListPage, type RemoteTree } from '../../../scripts/lib/s3/listing.js'
 import { formatSummary, planSync, sameVersion, syncDown, syncUp, pipelineExcludes } from '../../../scripts/lib/s3/sync.js'
 import { partSize } from '../../../scripts/lib/s3/transfer.js'
-import { encodeKey } from '../../../scripts/lib/s3/sigv4.js'
+import { encodeKey } from '../../../scripts/lib/s3/signer.js'
 import { S3Client } from '@aws-sdk/client-s3'
 import { startS3, type TestS3 } from '../../helpers/s3.js'
 

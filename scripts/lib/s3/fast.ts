@@ -1,4 +1,4 @@
-// s3-fast: plain SigV4-signed HTTP requests for the per-file hot path (LIST, PUT, GET, HEAD). The SDK's command
+// fast: plain SigV4-signed HTTP requests for the per-file hot path (LIST, PUT, GET, HEAD). The SDK's command
 // stack costs ~1.5 ms of CPU a request, more than moving a small file; this costs ~0.3 ms. Same credential
 // chain, region and endpoint as the client it is made from, signed by signer.ts; retries by the one policy (core/retry.ts).
 import type { S3Client } from '@aws-sdk/client-s3'
@@ -7,7 +7,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Env } from '../core/env.js'
 import { classify, pause, type RetryPolicy, retryPolicy, shouldRetry } from '../core/retry.js'
-import { canonicalQuery, type Credentials, encode3986, signV4 } from './signer.js'
+import { canonicalQuery, type Credentials, encodeKey, signV4 } from './signer.js'
 import { endpointOf, namedProfile, regionOf, type StaticCredentials, staticCredentials } from './target.js'
 
 export interface FastS3 {
@@ -20,9 +20,6 @@ export interface SendOptions {
   /** called once the (first) request is written to the socket: the caller may then block the event loop */
   onSent?: () => void
 }
-
-/** Encode a key as S3 (and the SDK) put it in the path: RFC 3986 per segment, `/` kept. */
-export const encodeKey = (key: string) => key.split('/').map(encode3986).join('/')
 
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) }
 /** The body of a response as text (listings, error documents). */
