@@ -22,7 +22,6 @@ export function checkPipelineName(name: string): string {
 }
 
 export const pipelineDir = (root: string, name: string) => join(root, 'pipelines', name)
-export const stagedDir = (root: string, name: string) => join(root, 'pipelines', name, name)
 /** Where Prod's toolkit keeps the Nextflow launcher `just plugins --down` installs: its own bin/, beside just. */
 export const toolkitLauncher = (root: string) => join(root, 'bin', 'nextflow')
 export const cacheDir = (root: string, env: Record<string, string | undefined>) =>
